@@ -1,0 +1,20 @@
+/* numa/cpu.c - the out-of-line nmm_numa_current_cpu() for callers that do not include
+ * <numamm/cpu.h>; the fast path itself (glibc's rseq area, as the kernel's rseq ABI in
+ * include/uapi/linux/rseq.h defines it) lives there as a static inline.
+ */
+#include <numamm/cpu.h>
+#include <numamm/numa.h>
+
+/**
+ * nmm_numa_current_cpu - the CPU this thread runs on.
+ *
+ * Reads cpu_id from the rseq area glibc registered for this thread; falls back to
+ * sched_getcpu() when glibc did not register one (__rseq_size == 0) or registration failed.
+ *
+ * Context: any thread; never blocks.
+ * Return: the CPU id, or -1 if sched_getcpu() fails on the fallback path.
+ */
+int nmm_numa_current_cpu(void)
+{
+	return nmm_cpu_current();
+}
