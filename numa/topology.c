@@ -284,15 +284,18 @@ static void load_pci(struct nmm_numa_topology *topo, hwloc_topology_t hw)
  * Context: process context; calls hwloc and libnuma, which may allocate with malloc.
  * Return: 0, or -EINVAL for a bad @fake (negative, or more than NMM_MAX_NODES logical nodes),
  * -ENODEV when hwloc cannot read the machine or it exceeds NMM_MAX_NODES / NMM_MAX_CPUS.
+ * On failure @topo is left zeroed (nr_nodes == 0), never half-built.
  */
 int nmm_numa_topology_load(struct nmm_numa_topology *topo, int fake)
 {
 	hwloc_topology_t hw;
 	int ret;
 
-	if (!topo || fake < 0 || fake > NMM_MAX_NODES)
+	if (!topo)
 		return -EINVAL;
 	memset(topo, 0, sizeof(*topo));
+	if (fake < 0 || fake > NMM_MAX_NODES)
+		return -EINVAL;
 	for (int i = 0; i < NMM_MAX_CPUS; i++)
 		topo->cpu_to_node[i] = -1;
 
