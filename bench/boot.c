@@ -9,8 +9,9 @@
  * (MADV_POPULATE_WRITE first, then the same touch, which then faults no more).
  *
  * numamm/X over its raw peer is what numamm adds on top of the backing: memblock, the memory
- * map, zones. Counters: ms_per_GiB, faults (per iteration), faults_per_GiB; numamm runs also
- * boot_ms and memmap_ms as nmm_node_info() reports them (summed over nodes).
+ * map, zones. Counters: ms_per_GiB, faults (per iteration), faults_per_GiB, and the phases of
+ * an iteration: setup_ms (map, or nmm_boot), touch_ms, teardown_ms (unmap, or nmm_shutdown);
+ * numamm runs also boot_ms and memmap_ms as nmm_node_info() reports them (summed over nodes).
  *
  * Sizes: NUMAMM_BENCH_BOOT_MIB, a comma list of MiB (default 256). hugetlb runs skip with a
  * message when /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages is too small; the
@@ -98,6 +99,14 @@ static bool skip_without_hugepages(gbench_state *st, long need)
 	return true;
 }
 
+/* Where an iteration's time went: map (or nmm_boot), touch, unmap (or nmm_shutdown). */
+static void report_phases(gbench_state *st, double setup_ms, double touch_ms, double teardown_ms)
+{
+	gbench_counter(st, "setup_ms", setup_ms, GBENCH_COUNTER_AVG_ITERATIONS);
+	gbench_counter(st, "touch_ms", touch_ms, GBENCH_COUNTER_AVG_ITERATIONS);
+	gbench_counter(st, "teardown_ms", teardown_ms, GBENCH_COUNTER_AVG_ITERATIONS);
+}
+
 /* ---- raw peers ---- */
 
 /* Map @len bytes of @kind. Return: the mapping (2 MiB aligned for THP), or NULL with errno. */
@@ -153,7 +162,7 @@ static void bm_raw(gbench_state *st, void *user)
 	const struct boot_case *c = user;
 	size_t len = (size_t)gbench_range_x(st, 0) << 20;
 	struct bench_faults f0, df;
-	double t0, ms = 0;
+	double t0, t1, t2, t3, ms = 0, setup_ms = 0, touch_ms = 0, teardown_ms = 0;
 	char msg[160];
 
 	if (c->kind == RAW_HUGETLB && skip_without_hugepages(st, (long)(len / SZ_2M)))
@@ -180,11 +189,17 @@ static void bm_raw(gbench_state *st, void *user)
 				close(fd);
 			break;
 		}
+		t1 = now_ms();
 		touch_range(p, len);
+		t2 = now_ms();
 		munmap(base, base_len);
 		if (fd >= 0)
 			close(fd);
-		ms += now_ms() - t0;
+		t3 = now_ms();
+		ms += t3 - t0;
+		setup_ms += t1 - t0;
+		touch_ms += t2 - t1;
+		teardown_ms += t3 - t2;
 	}
 	if (gbench_skipped(st))
 		return;
@@ -193,6 +208,7 @@ static void bm_raw(gbench_state *st, void *user)
 	gbench_counter(st, "ms_per_GiB", ms / (len / GiB), GBENCH_COUNTER_AVG_ITERATIONS);
 	gbench_counter(st, "faults_per_GiB", (double)df.minflt / (len / GiB),
 		       GBENCH_COUNTER_AVG_ITERATIONS);
+	report_phases(st, setup_ms, touch_ms, teardown_ms);
 	gbench_set_bytes_processed(st, gbench_iterations_done(st) * (int64_t)len);
 }
 
@@ -222,7 +238,8 @@ static void bm_numamm(gbench_state *st, void *user)
 	const struct boot_case *c = user;
 	int64_t mib = gbench_range_x(st, 0);
 	struct bench_faults f0, df;
-	double t0, ms = 0, boot_ms = 0, memmap_ms = 0;
+	double t0, t1, t2, t3, ms = 0, boot_ms = 0, memmap_ms = 0;
+	double setup_ms = 0, touch_ms = 0, teardown_ms = 0;
 	uint64_t bytes = 0;
 	char line[160], msg[400];
 
@@ -241,6 +258,7 @@ static void bm_numamm(gbench_state *st, void *user)
 
 		t0 = now_ms();
 		err = nmm_boot(line);
+		t1 = now_ms();
 		if (err) {
 			snprintf(msg, sizeof(msg), "nmm_boot(\"%s\"): %s: %s", line, strerror(-err),
 				 nmm_boot_strerror());
@@ -248,8 +266,13 @@ static void bm_numamm(gbench_state *st, void *user)
 			break;
 		}
 		bytes = touch_all_nodes(&boot_ms, &memmap_ms);
+		t2 = now_ms();
 		nmm_shutdown();
-		ms += now_ms() - t0;
+		t3 = now_ms();
+		ms += t3 - t0;
+		setup_ms += t1 - t0;
+		touch_ms += t2 - t1;
+		teardown_ms += t3 - t2;
 	}
 	if (gbench_skipped(st) || !bytes)
 		return;
@@ -261,6 +284,7 @@ static void bm_numamm(gbench_state *st, void *user)
 	gbench_counter(st, "boot_ms", boot_ms, GBENCH_COUNTER_AVG_ITERATIONS);
 	gbench_counter(st, "memmap_ms", memmap_ms, GBENCH_COUNTER_AVG_ITERATIONS);
 	gbench_counter(st, "node_MiB", (double)(bytes >> 20), GBENCH_COUNTER_DEFAULT);
+	report_phases(st, setup_ms, touch_ms, teardown_ms);
 	gbench_set_bytes_processed(st, gbench_iterations_done(st) * (int64_t)bytes);
 }
 
