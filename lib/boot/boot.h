@@ -1,0 +1,119 @@
+/* lib/boot/boot.h - numamm's boot: the parsed command line, the physical layout and the per-node
+ * arenas, shared by the files of lib/boot/ (internal; the public face is <numamm/numamm.h>).
+ *
+ * Boot order (boot.c), as the kernel's setup_arch() → mm_init() runs it:
+ *   cmdline → topology (numa/) → layout (phys ranges per node) → memblock_add/reserve →
+ *   linear map reserved → arenas created, bound and mapped → memory map (sparse sections,
+ *   struct page) → zones and zonelists.
+ */
+#ifndef NUMAMM_LIB_BOOT_H
+#define NUMAMM_LIB_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <numamm/numamm.h>
+#include <numamm/numa.h>
+
+#define NMM_MAX_RANGES 16        /* physical ranges per node */
+#define NMM_MAX_MEMMAP 32        /* memmap= tokens */
+#define NMM_CMDLINE_MAX 1024
+#define NMM_DEFAULT_NODE_MEM (512ULL << 20)
+#define NMM_HUGE_2M (2ULL << 20)
+#define MAX_PHYSMEM_BITS_BOOT 46    /* == MAX_PHYSMEM_BITS of <numamm/linux/mmzone.h> */
+
+enum nmm_hugepages_mode { NMM_HUGEPAGES_AUTO, NMM_HUGEPAGES_ON, NMM_HUGEPAGES_OFF };
+
+struct nmm_phys_range {
+	uint64_t start, end;     /* [start, end) */
+	int nid;
+};
+
+/* Everything the command line can say, with defaults applied by nmm_cmdline_parse(). */
+struct nmm_boot_params {
+	char cmdline[NMM_CMDLINE_MAX];
+	uint64_t mem;                          /* mem=: total over all nodes, 0 = default */
+	uint64_t node_mem[NMM_MAX_NODES];      /* node_mem=: per node, 0 = not given */
+	int nr_node_mem;
+	struct nmm_phys_range usable[NMM_MAX_MEMMAP];    /* memmap=nn@ss[:node] */
+	int nr_usable;
+	struct nmm_phys_range reserved[NMM_MAX_MEMMAP];  /* memmap=nn$ss */
+	int nr_reserved;
+	int fake;                              /* numa=fake=N, 0 = off */
+	enum nmm_hugepages_mode hugepages;
+	unsigned long hugepages_nr;            /* hugepages=N: reserve N per real node first */
+	enum nmm_backing backing;              /* backing=: NMM_BACKING_NONE = auto */
+	uint64_t lowmem;                       /* lowmem=: highmem starts here, 0 = no highmem */
+	uint64_t highmem;                      /* highmem=: size of highmem at the top, 0 = none */
+	bool memblock_debug;
+	bool bottom_up;
+	bool populate;                         /* populate=on: MADV_POPULATE_WRITE at boot */
+};
+
+/**
+ * nmm_cmdline_parse - parse a kernel-style boot line into @p.
+ * @err: receives "bad value in 'mem=12Q' at column 1" style text on failure
+ * Return: 0 or -EINVAL.
+ */
+int nmm_cmdline_parse(const char *line, struct nmm_boot_params *p, char *err, size_t errlen);
+
+/* nmm_memparse - the kernel's memparse: number (decimal, 0x hex) with optional K/M/G/T suffix.
+ * Return: 0 and *@out, or -EINVAL (also on overflow or trailing junk). */
+int nmm_memparse(const char *s, uint64_t *out);
+
+/* One node's memory as booted. */
+struct nmm_arena {
+	int nid;
+	int phys_node;
+	enum nmm_backing backing;
+	char why[96];
+	int memfd;                               /* -1: THP (anonymous) or memoryless */
+	uint64_t bytes;                          /* sum of ranges */
+	int nr_ranges;
+	struct {
+		uint64_t start, end;             /* physical [start, end) */
+		uint64_t file_off;               /* offset of start in memfd */
+	} range[NMM_MAX_RANGES];
+	void *highmem_view;                      /* memfd view of this node's highmem, or NULL */
+	size_t highmem_view_len;
+	double boot_ms, memmap_ms;
+};
+
+struct nmm_layout {
+	int nr_nodes;
+	struct nmm_arena arena[NMM_MAX_NODES];
+	uint64_t phys_end;                       /* highest end of any range */
+	uint64_t lowmem_limit;                   /* == phys_end when no highmem */
+};
+
+extern struct nmm_boot_params nmm_params;
+extern struct nmm_layout nmm_layout;
+extern struct nmm_numa_topology nmm_topo;
+
+/* layout.c: decide every node's physical ranges from the params and the topology. */
+int nmm_layout_build(const struct nmm_boot_params *p, const struct nmm_numa_topology *topo,
+		     struct nmm_layout *l, char *err, size_t errlen);
+
+/* arena.c: reserve the linear map, then create, bind and map each node's memory. */
+int nmm_linear_map_reserve(uint64_t phys_end, char *err, size_t errlen);
+void nmm_linear_map_release(void);
+int nmm_arena_create(struct nmm_arena *a, const struct nmm_boot_params *p,
+		     unsigned long *huge_budget, char *err, size_t errlen);
+void nmm_arena_destroy(struct nmm_arena *a);
+const char *nmm_arena_range_backing(const struct nmm_arena *a);
+
+/* memmap.c: sparse sections and struct page for every page of every node. */
+int nmm_memmap_init(char *err, size_t errlen);
+void nmm_memmap_release(void);
+enum zone_type;
+int nmm_pfn_zone(unsigned long pfn);
+
+/* zones.c: pg_data_t, zones, zonelists. */
+int nmm_zones_init(char *err, size_t errlen);
+void nmm_zones_release(void);
+
+/* Helpers shared by the boot files. */
+double nmm_now_ms(void);
+
+#endif

@@ -1,0 +1,125 @@
+/* lib/boot/memmap.c - the memory map: a struct page for every 4 KiB page (mm/sparse.c).
+ *
+ * Classic SPARSEMEM: physical memory is cut into 128 MiB sections; a section with any memory
+ * gets a struct page array allocated from memblock on the section's own node, so a node's page
+ * metadata is local to it, and sections that are all hole cost nothing but a table slot. The
+ * table entry stores (mem_map - section_start_pfn) so pfn_to_page() is one load and an add.
+ * Every page starts PageReserved with a reference, as in the kernel: the page allocator's
+ * memblock_free_all() releases the free ones later.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <numamm/linux/memblock.h>
+#include <numamm/linux/mm.h>
+
+#include "boot.h"
+
+uintptr_t nmm_linear_base;
+uintptr_t *nmm_section_map;
+unsigned long nmm_nr_sections;
+unsigned long max_pfn;
+phys_addr_t nmm_lowmem_limit;
+void *high_memory;
+
+int nmm_pfn_zone(unsigned long pfn)
+{
+	phys_addr_t pa = PFN_PHYS(pfn);
+	if (pa >= nmm_lowmem_limit)
+		return ZONE_HIGHMEM;
+	if (pa < (16ULL << 20))
+		return ZONE_DMA;
+	if (pa < (4ULL << 30))
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+/* The node owning the first memory of section @sec, or -1 when it is all hole. */
+static int section_nid(unsigned long sec)
+{
+	uint64_t s = PFN_PHYS(sec << PFN_SECTION_SHIFT), e = s + (1ULL << SECTION_SIZE_BITS);
+	int best = -1;
+	uint64_t best_start = ~0ULL;
+	for (int n = 0; n < nmm_layout.nr_nodes; n++) {
+		const struct nmm_arena *a = &nmm_layout.arena[n];
+		for (int r = 0; r < a->nr_ranges; r++) {
+			uint64_t rs = a->range[r].start, re = a->range[r].end;
+			if (rs < e && re > s) {
+				uint64_t first = rs > s ? rs : s;
+				if (first < best_start) {
+					best_start = first;
+					best = n;
+				}
+			}
+		}
+	}
+	return best;
+}
+
+static void init_section_pages(struct page *map, unsigned long sec, int nid)
+{
+	unsigned long pfn0 = sec << PFN_SECTION_SHIFT;
+	for (unsigned long i = 0; i < PAGES_PER_SECTION; i++) {
+		struct page *page = &map[i];
+		unsigned long pfn = pfn0 + i;
+		int zone = nmm_pfn_zone(pfn);
+		page->flags = 1UL << PG_reserved;
+		set_page_node_zone_section(page, nid, (enum zone_type)zone, sec);
+		INIT_LIST_HEAD(&page->lru);
+		page->mapping = NULL;
+		page->index = 0;
+		page->private = 0;
+		page->_mapcount.counter = -1;
+		page->_refcount.counter = 1;
+		page->virtual = zone == ZONE_HIGHMEM ? NULL : __va(PFN_PHYS(pfn));
+	}
+}
+
+int nmm_memmap_init(char *err, size_t errlen)
+{
+	max_pfn = (unsigned long)PFN_UP(nmm_layout.phys_end);
+	nmm_lowmem_limit = nmm_layout.lowmem_limit;
+	high_memory = __va(nmm_lowmem_limit);
+	unsigned long nr = (max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	if (nr > (1UL << NMM_SECTIONS_WIDTH)) {
+		snprintf(err, errlen, "memory ends at %#llx: beyond %lu sections of the memory map",
+			 (unsigned long long)nmm_layout.phys_end, 1UL << NMM_SECTIONS_WIDTH);
+		return -EINVAL;
+	}
+	uintptr_t *table = memblock_alloc(nr * sizeof(*table), 64);
+	if (!table) {
+		snprintf(err, errlen, "no lowmem for the section table (%lu sections)", nr);
+		return -ENOMEM;
+	}
+	for (unsigned long sec = 0; sec < nr; sec++) {
+		int nid = section_nid(sec);
+		if (nid < 0)
+			continue;
+		double t0 = nmm_now_ms();
+		size_t bytes = PAGES_PER_SECTION * sizeof(struct page);
+		struct page *map = memblock_alloc_try_nid_raw(bytes, PAGE_SIZE, MEMBLOCK_LOW_LIMIT,
+							      MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+		if (!map) {
+			snprintf(err, errlen, "no lowmem for the memory map of section %lu (node %d, %zu KiB)",
+				 sec, nid, bytes >> 10);
+			return -ENOMEM;
+		}
+		table[sec] = (uintptr_t)map - (sec << PFN_SECTION_SHIFT) * sizeof(struct page);
+		init_section_pages(map, sec, nid);
+		nmm_layout.arena[nid].memmap_ms += nmm_now_ms() - t0;
+	}
+	nmm_section_map = table;
+	nmm_nr_sections = nr;
+	return 0;
+}
+
+void nmm_memmap_release(void)
+{
+	/* The table and the maps live in node memory, which goes with the arenas. */
+	nmm_section_map = NULL;
+	nmm_nr_sections = 0;
+	max_pfn = 0;
+	nmm_lowmem_limit = 0;
+	high_memory = NULL;
+}

@@ -1,0 +1,40 @@
+/* lib/stats/report.c - nmm_report(): one entry point for every report numamm can print.
+ *
+ * Each report lives beside the layer it describes and is listed here by name; the formats are
+ * the kernel's (/proc files, boot log) wherever the kernel has one.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <numamm/numamm.h>
+
+#include "stats.h"
+
+static const struct nmm_report_entry reports[] = {
+	{ "memblock", "memblock regions (memblock_dump_all)", nmm_report_memblock },
+	{ "zoneranges", "boot log: Zone ranges, Early memory node ranges", nmm_report_zoneranges },
+	{ "zoneinfo-layout", "per node and zone: start pfn, spanned, present, managed", nmm_report_zones },
+	{ "zonelists", "boot log: fallback order and zonelists per node", nmm_report_zonelists },
+	{ "nodes", "per node: backing, ranges, boot and memmap time", nmm_report_nodes },
+};
+
+const struct nmm_report_entry *nmm_report_list(size_t *n)
+{
+	*n = sizeof(reports) / sizeof(reports[0]);
+	return reports;
+}
+
+int nmm_report(const char *name, FILE *out)
+{
+	if (!name || !out)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+		if (strcmp(name, reports[i].name))
+			continue;
+		int e = nmm_boot_if_needed();
+		if (e)
+			return e;
+		return reports[i].fn(out);
+	}
+	return -ENOENT;
+}

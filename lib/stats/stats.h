@@ -1,0 +1,22 @@
+/* lib/stats/stats.h - the report table behind nmm_report() (internal). */
+#ifndef NUMAMM_LIB_STATS_H
+#define NUMAMM_LIB_STATS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct nmm_report_entry {
+	const char *name;
+	const char *what;
+	int (*fn)(FILE *out);
+};
+
+const struct nmm_report_entry *nmm_report_list(size_t *n);
+
+int nmm_report_memblock(FILE *out);
+int nmm_report_zoneranges(FILE *out);
+int nmm_report_zones(FILE *out);
+int nmm_report_zonelists(FILE *out);
+int nmm_report_nodes(FILE *out);
+
+#endif

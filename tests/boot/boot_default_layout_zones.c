@@ -1,0 +1,63 @@
+/* boot_default_layout_zones: the default layout puts half of node 0 at physical 0 and the rest at
+ * 4 GiB, so node 0 owns ZONE_DMA [0,16M), ZONE_DMA32 [16M,hole) and ZONE_NORMAL [4G,...); page 0
+ * is reserved; memblock holds exactly the node's ranges; managed pages are 0 before the page
+ * allocator takes over. */
+#include <numamm/linux/memblock.h>
+#include <numamm/linux/mm.h>
+#include <numamm/numamm.h>
+
+#include "test.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+int main(void)
+{
+	REQUIRE(nmm_boot("mem=512M") == 0);
+	struct nmm_node_info ni;
+	REQUIRE(nmm_node_info(0, &ni) == 0);
+	CHECK_EQ(ni.mem_bytes, 512 * MiB);
+	CHECK_EQ(ni.nr_ranges, 2);
+	CHECK_EQ(ni.range[0].start, 0);
+	CHECK_EQ(ni.range[0].end, 256 * MiB);
+	CHECK_EQ(ni.range[1].start, 4 * GiB);
+	CHECK_EQ(ni.range[1].end, 4 * GiB + 256 * MiB);
+	CHECK_EQ(memblock_phys_mem_size(), 512 * MiB);
+	CHECK(memblock_is_reserved(0));
+	CHECK(!memblock_is_reserved(PAGE_SIZE));
+	CHECK(memblock_is_memory(4 * GiB));
+	CHECK(!memblock_is_memory(1 * GiB));
+
+	pg_data_t *pg = NODE_DATA(0);
+	struct zone *dma = &pg->node_zones[ZONE_DMA], *d32 = &pg->node_zones[ZONE_DMA32],
+		    *nor = &pg->node_zones[ZONE_NORMAL], *hi = &pg->node_zones[ZONE_HIGHMEM];
+	CHECK_EQ(dma->zone_start_pfn, 0);
+	CHECK_EQ(dma->spanned_pages, 16 * MiB / PAGE_SIZE);
+	CHECK_EQ(dma->present_pages, 16 * MiB / PAGE_SIZE);
+	CHECK_EQ(d32->zone_start_pfn, 16 * MiB / PAGE_SIZE);
+	CHECK_EQ(d32->spanned_pages, 240 * MiB / PAGE_SIZE);
+	CHECK_EQ(nor->zone_start_pfn, 4 * GiB / PAGE_SIZE);
+	CHECK_EQ(nor->present_pages, 256 * MiB / PAGE_SIZE);
+	CHECK(!populated_zone(hi));
+	CHECK_EQ(pg->nr_zones, ZONE_NORMAL + 1);
+	CHECK_EQ(pg->node_start_pfn, 0);
+	CHECK_EQ(pg->node_spanned_pages, (4 * GiB + 256 * MiB) / PAGE_SIZE);
+	CHECK_EQ(pg->node_present_pages, 512 * MiB / PAGE_SIZE);
+	CHECK_EQ(zone_managed_pages(nor), 0);
+	CHECK(!strcmp(nor->name, "Normal"));
+	CHECK(zone_idx(nor) == ZONE_NORMAL && nor->zone_pgdat == pg);
+
+	/* The zonelist of a one-node machine: Normal, DMA32, DMA. */
+	struct zoneref *zr = pg->node_zonelists[ZONELIST_FALLBACK]._zonerefs;
+	CHECK(zr[0].zone == nor && zr[1].zone == d32 && zr[2].zone == dma && zr[3].zone == NULL);
+	CHECK_EQ(zr[0].zone_idx, ZONE_NORMAL);
+
+	/* Zones of pages agree with zones of addresses. */
+	CHECK_EQ(page_zonenum(pfn_to_page(0)), ZONE_DMA);
+	CHECK_EQ(page_zonenum(pfn_to_page(16 * MiB / PAGE_SIZE)), ZONE_DMA32);
+	CHECK_EQ(page_zonenum(phys_to_page(4 * GiB)), ZONE_NORMAL);
+	CHECK(page_zone(phys_to_page(4 * GiB + 12345 * PAGE_SIZE)) == nor);
+	CHECK(PageReserved(pfn_to_page(100)));
+	nmm_shutdown();
+	return test_done();
+}
