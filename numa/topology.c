@@ -334,6 +334,21 @@ out:
 }
 
 /**
+ * nmm_numa_phys_node - the real OS node backing logical node @node.
+ * @topo: a loaded topology
+ * @node: logical node id
+ *
+ * Context: any; pure lookup.
+ * Return: the OS node id, or -1 for a bad @node.
+ */
+int nmm_numa_phys_node(const struct nmm_numa_topology *topo, int node)
+{
+	if (!topo || node < 0 || node >= topo->nr_nodes || node >= NMM_MAX_NODES)
+		return -1;
+	return topo->node[node].phys_node;
+}
+
+/**
  * nmm_numa_nodes_by_distance - logical nodes sorted by distance from @node.
  * @topo: a loaded topology
  * @node: the logical node to measure from

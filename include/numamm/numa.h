@@ -42,8 +42,8 @@ struct nmm_pci_dev {
 	uint32_t class_id;             /* 24-bit PCI class code */
 	int node;                      /* logical node it hangs off, -1 when unknown */
 	char driver[32];               /* bound driver name, "" when none */
-	int nr_bars;
-	struct { uint64_t start, size; } bar[6];  /* host physical BAR ranges, size 0 = absent */
+	int nr_bars;                   /* BARs present (size != 0) */
+	struct { uint64_t start, size; } bar[6];  /* by BAR number; size 0 = absent */
 };
 
 struct nmm_numa_topology {
@@ -74,6 +74,20 @@ int nmm_numa_topology_load(struct nmm_numa_topology *topo, int fake);
  * first; ties by id). Return: the number of ids written. */
 int nmm_numa_nodes_by_distance(const struct nmm_numa_topology *topo, int node,
 			       int order[NMM_MAX_NODES]);
+
+/**
+ * nmm_numa_phys_node - the real OS node backing logical node @node.
+ * @topo: a loaded topology
+ * @node: logical node id (a numa=fake id, or the dense id of a real node)
+ *
+ * Real node ids may have holes (nodes 0 and 2); logical ids never do. Loops over real nodes
+ * should use nmm_numa_phys_node(topo, r * (topo->fake ? topo->fake : 1)) for r in
+ * 0..nr_phys_nodes-1, not r itself.
+ *
+ * Context: any; pure lookup.
+ * Return: the OS node id, or -1 for a bad @node.
+ */
+int nmm_numa_phys_node(const struct nmm_numa_topology *topo, int node);
 
 /**
  * nmm_numa_bind - bind [addr, addr+len) to a real node before first touch (mbind MPOL_BIND).

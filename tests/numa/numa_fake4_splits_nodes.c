@@ -36,6 +36,7 @@ int main(void)
 
 			CHECK_EQ(nd->id, r * N + k);
 			CHECK_EQ(nd->phys_node, rn->phys_node);
+			CHECK_EQ(nmm_numa_phys_node(&fake, r * N + k), rn->phys_node);
 			mem += nd->mem_total;
 			mem_free += nd->mem_free;
 			/* even shares: within a page of T/N, and page-aligned but for the last */
@@ -96,6 +97,9 @@ int main(void)
 		CHECK_EQ(order[2], 3);
 		CHECK_EQ(order[3], 0);
 	}
+
+	CHECK_EQ(nmm_numa_phys_node(&fake, fake.nr_nodes), -1);
+	CHECK_EQ(nmm_numa_phys_node(&fake, -1), -1);
 
 	CHECK_EQ(fake.nr_pci, real.nr_pci);
 	for (int p = 0; p < fake.nr_pci && p < real.nr_pci; p++)
