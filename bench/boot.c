@@ -13,6 +13,9 @@
  * an iteration: setup_ms (map, or nmm_boot), touch_ms, teardown_ms (unmap, or nmm_shutdown);
  * numamm runs also boot_ms and memmap_ms as nmm_node_info() reports them (summed over nodes).
  *
+ * With several nodes (real, or NUMAMM_BENCH_BOOT_EXTRA="numa=fake=2", which is appended to every
+ * numamm boot line) each node's touch ms/GiB, boot_ms and memmap_ms are reported as well.
+ *
  * Sizes: NUMAMM_BENCH_BOOT_MIB, a comma list of MiB (default 256). hugetlb runs skip with a
  * message when /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages is too small; the
  * runner (tools/numamm-bench) reserves them when it runs as root.
@@ -216,12 +219,19 @@ static void bm_raw(gbench_state *st, void *user)
 
 /* Touch every byte range of every booted node. Return: bytes of node memory; the boot and
  * memmap times are added to *@boot_ms, *@memmap_ms. */
-static uint64_t touch_all_nodes(double *boot_ms, double *memmap_ms)
+struct node_times {
+	double touch_ms, boot_ms, memmap_ms;
+	uint64_t bytes;
+};
+
+static uint64_t touch_all_nodes(double *boot_ms, double *memmap_ms, struct node_times *per_node)
 {
 	struct nmm_node_info ni;
 	uint64_t bytes = 0;
 
 	for (int nid = 0; nid < NMM_MAX_NODES; nid++) {
+		double t0 = now_ms();
+
 		if (nmm_node_info(nid, &ni))
 			continue;
 		for (int r = 0; r < ni.nr_ranges; r++)
@@ -229,8 +239,37 @@ static uint64_t touch_all_nodes(double *boot_ms, double *memmap_ms)
 		bytes += ni.mem_bytes;
 		*boot_ms += ni.boot_ms;
 		*memmap_ms += ni.memmap_ms;
+		per_node[nid].touch_ms += now_ms() - t0;
+		per_node[nid].boot_ms += ni.boot_ms;
+		per_node[nid].memmap_ms += ni.memmap_ms;
+		per_node[nid].bytes = ni.mem_bytes;
 	}
 	return bytes;
+}
+
+/* With more than one node, each node's share: node<N>_touch_ms_per_GiB, node<N>_boot_ms,
+ * node<N>_memmap_ms (per iteration). */
+static void report_nodes(gbench_state *st, const struct node_times *per_node)
+{
+	char name[48];
+	int nr = 0;
+
+	for (int nid = 0; nid < NMM_MAX_NODES; nid++)
+		nr += per_node[nid].bytes != 0;
+	if (nr < 2)
+		return;
+	for (int nid = 0; nid < NMM_MAX_NODES; nid++) {
+		const struct node_times *t = &per_node[nid];
+
+		if (!t->bytes)
+			continue;
+		snprintf(name, sizeof(name), "node%d_touch_ms_per_GiB", nid);
+		gbench_counter(st, name, t->touch_ms / (t->bytes / GiB), GBENCH_COUNTER_AVG_ITERATIONS);
+		snprintf(name, sizeof(name), "node%d_boot_ms", nid);
+		gbench_counter(st, name, t->boot_ms, GBENCH_COUNTER_AVG_ITERATIONS);
+		snprintf(name, sizeof(name), "node%d_memmap_ms", nid);
+		gbench_counter(st, name, t->memmap_ms, GBENCH_COUNTER_AVG_ITERATIONS);
+	}
 }
 
 static void bm_numamm(gbench_state *st, void *user)
@@ -240,8 +279,10 @@ static void bm_numamm(gbench_state *st, void *user)
 	struct bench_faults f0, df;
 	double t0, t1, t2, t3, ms = 0, boot_ms = 0, memmap_ms = 0;
 	double setup_ms = 0, touch_ms = 0, teardown_ms = 0;
+	static struct node_times per_node[NMM_MAX_NODES];
+	const char *extra = getenv("NUMAMM_BENCH_BOOT_EXTRA");
 	uint64_t bytes = 0;
-	char line[160], msg[400];
+	char line[320], msg[600];
 
 	if (nmm_booted())
 		nmm_shutdown();
@@ -249,8 +290,9 @@ static void bm_numamm(gbench_state *st, void *user)
 	if (!strcmp(nmm_names[c->kind], "hugetlb") &&
 	    skip_without_hugepages(st, (long)(mib / 2 + 1)))
 		return;
-	snprintf(line, sizeof(line), "mem=%ldM backing=%s%s", (long)mib, nmm_names[c->kind],
-		 c->populate ? " populate=on" : "");
+	snprintf(line, sizeof(line), "mem=%ldM backing=%s%s%s%s", (long)mib, nmm_names[c->kind],
+		 c->populate ? " populate=on" : "", extra && *extra ? " " : "", extra ? extra : "");
+	memset(per_node, 0, sizeof(per_node));
 	gbench_set_label(st, line);
 	bench_faults_now(&f0);
 	while (gbench_keep_running(st)) {
@@ -265,7 +307,7 @@ static void bm_numamm(gbench_state *st, void *user)
 			gbench_skip(st, msg);
 			break;
 		}
-		bytes = touch_all_nodes(&boot_ms, &memmap_ms);
+		bytes = touch_all_nodes(&boot_ms, &memmap_ms, per_node);
 		t2 = now_ms();
 		nmm_shutdown();
 		t3 = now_ms();
@@ -285,6 +327,7 @@ static void bm_numamm(gbench_state *st, void *user)
 	gbench_counter(st, "memmap_ms", memmap_ms, GBENCH_COUNTER_AVG_ITERATIONS);
 	gbench_counter(st, "node_MiB", (double)(bytes >> 20), GBENCH_COUNTER_DEFAULT);
 	report_phases(st, setup_ms, touch_ms, teardown_ms);
+	report_nodes(st, per_node);
 	gbench_set_bytes_processed(st, gbench_iterations_done(st) * (int64_t)bytes);
 }
 
