@@ -6,6 +6,9 @@
  * a precomputed random table; "memmap/baseline" does the same loop with no conversion, so
  * (op - baseline) is the conversion itself. Runs with 1 and 2 pinned threads.
  *
+ * With the default 1 GiB the memory map is 16 MiB of struct page, so random struct page reads
+ * mostly hit a 32 MiB L3; boot bigger (NUMAMM_BOOT="mem=8G") to measure DRAM misses.
+ *
  * Boot line: $NUMAMM_BOOT, or "mem=1G" when unset. A failed boot turns every run into a skip
  * with the reason.
  */
