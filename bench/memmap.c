@@ -1,8 +1,8 @@
 /* bench/memmap.c - the cost of the memory map's address conversions on a booted node.
  *
  * pfn_to_page, page_to_pfn, page_address, virt_to_page, __pa and __va (<numamm/linux/mm.h>) on
- * random valid pfns spread over all booted memory, so struct page reads miss the cache as they
- * would in a real workload. Each batch of gbench_keep_running_batch() converts BATCH entries of
+ * random valid pfns spread over all booted memory, so struct page reads are as scattered as in
+ * a real workload. Each batch of gbench_keep_running_batch() converts BATCH entries of
  * a precomputed random table; "memmap/baseline" does the same loop with no conversion, so
  * (op - baseline) is the conversion itself. Runs with 1 and 2 pinned threads.
  *
