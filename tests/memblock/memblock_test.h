@@ -158,10 +158,12 @@ static size_t captured_len;
 
 static inline void capture_stderr_begin(void)
 {
+	FILE *mem = open_memstream(&captured_buf, &captured_len);
+
+	REQUIRE(mem != NULL);
 	fflush(stderr);
 	saved_stderr = stderr;
-	stderr = open_memstream(&captured_buf, &captured_len);
-	REQUIRE(stderr != NULL);
+	stderr = mem;
 }
 
 static inline char *capture_stderr_end(void)
