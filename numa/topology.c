@@ -237,39 +237,54 @@ static void read_pci_driver(struct nmm_pci_dev *dev)
 	dev->driver[n] = '\0';
 }
 
+static int pci_bdf_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct nmm_pci_dev *)a)->bdf, ((const struct nmm_pci_dev *)b)->bdf);
+}
+
+static void add_pci(struct nmm_numa_topology *topo, hwloc_topology_t hw, hwloc_obj_t obj,
+		    const struct hwloc_pcidev_attr_s *pa)
+{
+	struct nmm_pci_dev *dev;
+	unsigned long cls;
+	char path[96];
+
+	if (topo->nr_pci >= NMM_MAX_PCI_DEVS) {
+		if (topo->nr_pci++ == NMM_MAX_PCI_DEVS)
+			fprintf(stderr, "numa: more than %d PCI devices, rest ignored\n",
+				NMM_MAX_PCI_DEVS);
+		return;
+	}
+	dev = &topo->pci[topo->nr_pci++];
+	snprintf(dev->bdf, sizeof(dev->bdf), "%04x:%02x:%02x.%01x", (unsigned)pa->domain,
+		 (unsigned)pa->bus, (unsigned)pa->dev, (unsigned)pa->func);
+	dev->vendor = pa->vendor_id;
+	dev->device = pa->device_id;
+	/* hwloc keeps class+subclass; sysfs has the programming interface too. */
+	snprintf(path, sizeof(path), NMM_SYSFS_PCI "/%s/class", dev->bdf);
+	if (nmm_sysfs_read_ulong(path, &cls) == 0)
+		dev->class_id = (uint32_t)cls & 0xffffff;
+	else
+		dev->class_id = (uint32_t)pa->class_id << 8;
+	dev->node = pci_node(topo, hw, obj);
+	read_pci_driver(dev);
+	read_pci_bars(dev);
+}
+
+/* Every PCI function: hwloc's PCI devices, plus PCI-to-PCI bridges (root ports, switch ports),
+ * which hwloc keeps as bridge objects rather than devices. Listed in BDF order, as lspci. */
 static void load_pci(struct nmm_numa_topology *topo, hwloc_topology_t hw)
 {
-	bool warned = false;
 	hwloc_obj_t obj = NULL;
 
-	while ((obj = hwloc_get_next_pcidev(hw, obj)) != NULL) {
-		struct hwloc_pcidev_attr_s *pa = &obj->attr->pcidev;
-		struct nmm_pci_dev *dev;
-		unsigned long cls;
-		char path[96];
-
-		if (topo->nr_pci >= NMM_MAX_PCI_DEVS) {
-			if (!warned)
-				fprintf(stderr, "numa: more than %d PCI devices, rest ignored\n",
-					NMM_MAX_PCI_DEVS);
-			warned = true;
-			continue;
-		}
-		dev = &topo->pci[topo->nr_pci++];
-		snprintf(dev->bdf, sizeof(dev->bdf), "%04x:%02x:%02x.%01x", (unsigned)pa->domain,
-			 (unsigned)pa->bus, (unsigned)pa->dev, (unsigned)pa->func);
-		dev->vendor = pa->vendor_id;
-		dev->device = pa->device_id;
-		/* hwloc keeps class+subclass; sysfs has the programming interface too. */
-		snprintf(path, sizeof(path), NMM_SYSFS_PCI "/%s/class", dev->bdf);
-		if (nmm_sysfs_read_ulong(path, &cls) == 0)
-			dev->class_id = (uint32_t)cls & 0xffffff;
-		else
-			dev->class_id = (uint32_t)pa->class_id << 8;
-		dev->node = pci_node(topo, hw, obj);
-		read_pci_driver(dev);
-		read_pci_bars(dev);
-	}
+	while ((obj = hwloc_get_next_pcidev(hw, obj)) != NULL)
+		add_pci(topo, hw, obj, &obj->attr->pcidev);
+	while ((obj = hwloc_get_next_bridge(hw, obj)) != NULL)
+		if (obj->attr->bridge.upstream_type == HWLOC_OBJ_BRIDGE_PCI)
+			add_pci(topo, hw, obj, &obj->attr->bridge.upstream.pci);
+	if (topo->nr_pci > NMM_MAX_PCI_DEVS)
+		topo->nr_pci = NMM_MAX_PCI_DEVS;
+	qsort(topo->pci, (size_t)topo->nr_pci, sizeof(topo->pci[0]), pci_bdf_cmp);
 }
 
 /**
@@ -301,10 +316,11 @@ int nmm_numa_topology_load(struct nmm_numa_topology *topo, int fake)
 
 	if (hwloc_topology_init(&hw) != 0)
 		return -ENODEV;
-	/* All PCI devices, not just "important" ones, so the list matches /sys/bus/pci; bridges
-	 * and OS devices (block, net) only where they matter. */
+	/* All PCI functions (devices and bridges), not just "important" ones, so the list matches
+	 * /sys/bus/pci; OS devices (block, net) only where they matter. */
 	hwloc_topology_set_io_types_filter(hw, HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
 	hwloc_topology_set_type_filter(hw, HWLOC_OBJ_PCI_DEVICE, HWLOC_TYPE_FILTER_KEEP_ALL);
+	hwloc_topology_set_type_filter(hw, HWLOC_OBJ_BRIDGE, HWLOC_TYPE_FILTER_KEEP_ALL);
 	hwloc_topology_set_flags(hw, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
 	if (hwloc_topology_load(hw) != 0) {
 		fprintf(stderr, "numa: hwloc cannot read the topology: %s\n", strerror(errno));

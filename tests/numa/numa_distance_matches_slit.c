@@ -1,5 +1,6 @@
 /* numa_distance_matches_slit - distance[i][j] is the kernel's SLIT row for node i
- * (/sys/devices/system/node/nodeI/distance, one entry per online node), and
+ * (/sys/devices/system/node/nodeI/distance, one entry per online node; not assumed symmetric,
+ * the QEMU 4node guest's is not), and
  * nmm_numa_nodes_by_distance() orders nodes by it: self first, then nearest, ties by id.
  */
 #include <numamm/numa.h>
@@ -39,8 +40,8 @@ int main(void)
 				if (online[k] == topo.node[j].phys_node)
 					col = k;
 			REQUIRE(col >= 0);
+			/* row i, column j: a SLIT may be asymmetric, and so must we be */
 			CHECK_EQ(topo.distance[i][j], row[col]);
-			CHECK_EQ(topo.distance[i][j], topo.distance[j][i]);
 		}
 		CHECK_EQ(topo.distance[i][i], 10);
 

@@ -1,6 +1,6 @@
 /* numa_fake4_splits_nodes - numa=fake=4 turns each real node r into logical nodes 4r..4r+3:
  * memory cut in page-aligned shares that sum to the real node's, CPUs dealt round robin,
- * distances 10 / 10+2*|ki-kj| inside a real node and the real SLIT across, symmetric, and
+ * distances 10 / 10+2*|ki-kj| inside a real node (symmetric) and the real SLIT across, and
  * nodes_by_distance following them; PCI devices hang off the first fake node of their node.
  */
 #include <numamm/numa.h>
@@ -62,7 +62,7 @@ int main(void)
 
 			CHECK((a > b ? a - b : b - a) <= 2 * 4096);
 		}
-		CHECK(mem_free > 0);
+		CHECK(rn->mem_total == 0 || mem_free > 0);  /* memoryless nodes have neither */
 		CHECK_EQ(cpus, rn->nr_cpus);
 	}
 
@@ -72,7 +72,8 @@ int main(void)
 			int want = ri != rj ? real.distance[ri][rj] : 10 + 2 * gap;
 
 			CHECK_EQ(fake.distance[i][j], want);
-			CHECK_EQ(fake.distance[i][j], fake.distance[j][i]);
+			if (ri == rj)  /* ours are symmetric; the SLIT across need not be */
+				CHECK_EQ(fake.distance[i][j], fake.distance[j][i]);
 		}
 
 	for (int i = 0; i < fake.nr_nodes; i++) {

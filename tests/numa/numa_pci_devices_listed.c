@@ -83,8 +83,11 @@ int main(void)
 		sys_node = dev_attr(dev->bdf, "numa_node");
 		if (topo.nr_phys_nodes == 1)
 			CHECK_EQ(dev->node, 0);
-		else if (sys_node >= 0 && dev->node >= 0)
-			CHECK_EQ(topo.node[dev->node].phys_node, sys_node);
+		else if (sys_node >= 0) {  /* the kernel knows the node (ACPI _PXM): so must we */
+			CHECK(dev->node >= 0 && dev->node < topo.nr_nodes);
+			if (dev->node >= 0 && dev->node < topo.nr_nodes)
+				CHECK_EQ(topo.node[dev->node].phys_node, sys_node);
+		}
 	}
 	return test_done();
 }

@@ -1,5 +1,6 @@
 /* numa_topology_matches_sysfs - the loaded topology is the one the kernel publishes:
- * memory nodes, each node's CPU list and MemTotal, hugepage pools, online and possible CPUs.
+ * the nodes with CPUs or memory (memoryless CPU nodes included, as in the kernel), each node's
+ * CPU list and MemTotal, hugepage pools, online and possible CPUs.
  */
 #include <numamm/numa.h>
 
@@ -11,25 +12,38 @@ static int ids[NMM_MAX_CPUS + 1];
 
 int main(void)
 {
-	int mem_nodes[NMM_MAX_NODES + 1], nr_mem, nr_online, nr_possible;
+	int mem_nodes[NMM_MAX_NODES + 1], cpu_nodes[NMM_MAX_NODES + 1], nodes[NMM_MAX_NODES + 1];
+	int nr_mem, nr_cpu_nodes, nr = 0, nr_online, nr_possible;
 	char path[160];
 
 	REQUIRE(nmm_numa_topology_load(&topo, 0) == 0);
 
-	/* hwloc's NUMA nodes are the nodes with memory; logical ids are them in OS id order. */
+	/* the nodes: has_cpu | has_memory, and logical ids are them in OS id order */
 	nr_mem = probe_list_file("/sys/devices/system/node/has_memory", mem_nodes, NMM_MAX_NODES + 1);
-	REQUIRE(nr_mem > 0);
-	CHECK_EQ(topo.nr_phys_nodes, nr_mem);
-	CHECK_EQ(topo.nr_nodes, nr_mem);
+	nr_cpu_nodes = probe_list_file("/sys/devices/system/node/has_cpu", cpu_nodes,
+				       NMM_MAX_NODES + 1);
+	REQUIRE(nr_mem > 0 && nr_cpu_nodes > 0);
+	for (int id = 0, a = 0, b = 0; a < nr_mem || b < nr_cpu_nodes; id++) {
+		bool in = false;
+
+		if (a < nr_mem && mem_nodes[a] == id)
+			in = true, a++;
+		if (b < nr_cpu_nodes && cpu_nodes[b] == id)
+			in = true, b++;
+		if (in)
+			nodes[nr++] = id;
+	}
+	CHECK_EQ(topo.nr_phys_nodes, nr);
+	CHECK_EQ(topo.nr_nodes, nr);
 	CHECK_EQ(topo.fake, 0);
 
 	int cpus_seen = 0;
-	for (int i = 0; i < topo.nr_nodes && i < nr_mem; i++) {
+	for (int i = 0; i < topo.nr_nodes && i < nr; i++) {
 		const struct nmm_numa_node *nd = &topo.node[i];
 		int n;
 
 		CHECK_EQ(nd->id, i);
-		CHECK_EQ(nd->phys_node, mem_nodes[i]);
+		CHECK_EQ(nd->phys_node, nodes[i]);
 		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", nd->phys_node);
 		n = probe_list_file(path, ids, NMM_MAX_CPUS + 1);
 		REQUIRE(n >= 0);
@@ -40,7 +54,8 @@ int main(void)
 		}
 		cpus_seen += nd->nr_cpus;
 		CHECK_EQ(nd->mem_total, probe_node_meminfo(nd->phys_node, "MemTotal"));
-		CHECK(nd->mem_free > 0 && nd->mem_free <= nd->mem_total);
+		CHECK(nd->mem_free <= nd->mem_total);
+		CHECK(nd->mem_total == 0 || nd->mem_free > 0);
 
 		CHECK_EQ(nd->huge[0].page_size, 2ULL << 20);
 		CHECK_EQ(nd->huge[1].page_size, 1ULL << 30);
