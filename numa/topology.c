@@ -9,7 +9,9 @@
  * numa=fake=N then splits each one (fake.c).
  *
  * The node and CPU lists are the machine's, not this process's: disallowed CPUs and nodes
- * (cgroup cpusets) are included, as the kernel's own node masks include them.
+ * (cgroup cpusets) are included, as the kernel's own node masks include them. Memoryless nodes
+ * (CPUs, no memory) are nodes too, with mem_total 0, as in the kernel; their zonelists simply
+ * start elsewhere. Checked in the QEMU guests (tools/vm/run-guest 2node, 4node, memless, vfio).
  */
 #include <errno.h>
 #include <hwloc.h>
@@ -82,9 +84,25 @@ static void read_cpu_model(hwloc_topology_t hw, char *out, size_t size)
 	}
 }
 
-/* The SLIT distance of two real nodes: libnuma, or the sysfs row if libnuma cannot say. */
+struct list_pos {
+	int want, pos, found;
+};
+
+static void note_pos(int id, void *arg)
+{
+	struct list_pos *lp = arg;
+
+	if (id == lp->want)
+		lp->found = lp->pos;
+	lp->pos++;
+}
+
+/* The SLIT distance of two real nodes: libnuma, or the sysfs row if libnuma cannot say. The row
+ * has one entry per online node (drivers/base/node.c node_read_distance()), so node @to's
+ * column is its position in the online list, not its id. A SLIT need not be symmetric. */
 static int real_distance(int from, int to)
 {
+	struct list_pos lp = { .want = to, .found = -1 };
 	char path[96], buf[1024];
 	const char *p = buf;
 	int d = 0;
@@ -93,16 +111,17 @@ static int real_distance(int from, int to)
 		d = numa_distance(from, to);
 	if (d > 0)
 		return d;
+	if (nmm_sysfs_read_str(NMM_SYSFS_NODE "/online", buf, sizeof(buf)) >= 0)
+		nmm_sysfs_parse_list(buf, note_pos, &lp);
 	snprintf(path, sizeof(path), NMM_SYSFS_NODE "/node%d/distance", from);
-	if (nmm_sysfs_read_str(path, buf, sizeof(buf)) > 0) {
-		/* The row is indexed by position among possible nodes; without holes that is @to. */
+	if (lp.found >= 0 && nmm_sysfs_read_str(path, buf, sizeof(buf)) > 0) {
 		for (int i = 0; *p; i++) {
 			char *end;
 			long v = strtol(p, &end, 10);
 
 			if (end == p)
 				break;
-			if (i == to)
+			if (i == lp.found)
 				return (int)v;
 			p = end;
 		}
