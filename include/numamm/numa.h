@@ -107,6 +107,15 @@ int nmm_numa_verify(const void *addr, size_t len, int node, unsigned long *on_no
 		    unsigned long *elsewhere, unsigned long *not_present);
 
 /**
+ * nmm_numa_verify_stride - nmm_numa_verify() with one query per @stride bytes (a power of two
+ * >= 4 KiB; use the hugepage size for hugetlb mappings: 512 times fewer queries at 2 MiB).
+ * Counts are in @stride granules. Return: as nmm_numa_verify(), or -EINVAL for a bad @stride.
+ */
+int nmm_numa_verify_stride(const void *addr, size_t len, size_t stride, int node,
+			   unsigned long *on_node, unsigned long *elsewhere,
+			   unsigned long *not_present);
+
+/**
  * nmm_numa_hugepages_reserve - ask the kernel for @nr persistent hugepages on a real node.
  * @page_size: 2 MiB or 1 GiB
  *

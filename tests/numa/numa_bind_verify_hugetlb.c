@@ -3,6 +3,7 @@
  * granules: one touched 2 MiB page reports 512 on the node. Needs root to grow the pool by
  * one page (restored after); serialised by the "hugepages" lock.
  */
+#include <errno.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -49,6 +50,15 @@ int main(void)
 	CHECK_EQ(absent, 512);
 	CHECK_EQ(nmm_numa_verify(p, SZ_2M, node + 1, &on, &off, &absent), 1);
 	CHECK_EQ(off, 512);
+	/* one query per hugepage says the same, in hugepage units */
+	CHECK_EQ(nmm_numa_verify_stride(p, 2 * SZ_2M, SZ_2M, node, &on, &off, &absent), 0);
+	CHECK_EQ(on, 1);
+	CHECK_EQ(off, 0);
+	CHECK_EQ(absent, 1);
+	CHECK_EQ(nmm_numa_verify_stride(p, 2 * SZ_2M, SZ_2M, node + 1, &on, &off, &absent), 1);
+	CHECK_EQ(off, 1);
+	CHECK_EQ(nmm_numa_verify_stride(p, SZ_2M, SZ_2M + 4096, node, &on, &off, &absent), -EINVAL);
+	CHECK_EQ(nmm_numa_verify_stride(p, SZ_2M, 2048, node, &on, &off, &absent), -EINVAL);
 
 	munmap(p, 2 * SZ_2M);
 	close(fd);
