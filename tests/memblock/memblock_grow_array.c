@@ -116,12 +116,49 @@ static void grow_after_reset_check(void)
 	CHECK_REGION(memblock.memory, 299, 299 * SZ_8K, SZ_4K);
 }
 
+/* Virtual memory size of this process, in bytes. */
+static unsigned long vm_size(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	REQUIRE(f && fscanf(f, "%lu", &pages) == 1);
+	fclose(f);
+	return pages * SZ_4K;
+}
+
+/*
+ * Many grow-and-reset cycles:
+ *
+ *  |[m0] ... [m999]|  -> reset -> again, 50 times
+ *
+ * Expect the address space not to grow: reset (and each doubling) unmaps the arrays it
+ * replaced. 50 leaked 24 KiB arrays would show as 1.2 MiB.
+ */
+static void grow_reset_no_leak_check(void)
+{
+	unsigned long before = 0, after, i;
+	int cycle;
+
+	for (cycle = 0; cycle < 50; cycle++) {
+		if (cycle == 1)
+			before = vm_size();
+		for (i = 0; i < 1000; i++)
+			memblock_add(i * SZ_8K, SZ_4K);
+		CHECK_EQ(memblock.memory.max, 8 * INIT_MEMBLOCK_REGIONS);
+		nmm_memblock_reset();
+	}
+	after = vm_size();
+	CHECK(after < before + SZ_256K);
+}
+
 int main(void)
 {
 	run_case(grow_memory_array_check);
 	run_case(grow_reserved_array_check);
 	run_case(grow_on_split_check);
 	run_case(grow_after_reset_check);
+	run_case(grow_reset_no_leak_check);
 	nmm_memblock_reset();
 	return test_done();
 }
