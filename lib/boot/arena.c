@@ -273,3 +273,21 @@ void nmm_arena_destroy(struct nmm_arena *a)
 		close(a->memfd);
 	a->memfd = -1;
 }
+
+void *nmm_highmem_view_addr(unsigned long pfn)
+{
+	uint64_t pa = (uint64_t)pfn << 12, lowmem = nmm_layout.lowmem_limit;
+	if (pa < lowmem)
+		return NULL;
+	for (int n = 0; n < nmm_layout.nr_nodes; n++) {
+		const struct nmm_arena *a = &nmm_layout.arena[n];
+		if (!a->highmem_view)
+			continue;
+		uint64_t view_off = a->bytes - a->highmem_view_len;   /* file offset of the view */
+		for (int r = 0; r < a->nr_ranges; r++)
+			if (pa >= a->range[r].start && pa < a->range[r].end)
+				return (char *)a->highmem_view +
+				       (a->range[r].file_off + (pa - a->range[r].start) - view_off);
+	}
+	return NULL;
+}

@@ -15,6 +15,7 @@
 #include <numamm/linux/memblock.h>
 #include <numamm/linux/mm.h>
 
+#include "../page_alloc/internal.h"
 #include "boot.h"
 
 struct nmm_boot_params nmm_params;
@@ -22,6 +23,7 @@ struct nmm_layout nmm_layout;
 struct nmm_numa_topology nmm_topo;
 int nr_node_ids;
 int nmm_cpu_to_node_map[NMM_MAX_CPUS];
+extern bool nmm_mobility_grouping;
 
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
 static int booted;
@@ -89,6 +91,7 @@ int nmm_node_info(int nid, struct nmm_node_info *out)
 
 static void teardown(void)
 {
+	nmm_page_alloc_release();
 	nmm_zones_release();
 	nmm_memmap_release();
 	for (int i = 0; i < NMM_MAX_NODES; i++)
@@ -102,16 +105,31 @@ static void teardown(void)
 	memset(nmm_cpu_to_node_map, 0, sizeof(nmm_cpu_to_node_map));
 }
 
+/* The distinct real (OS) node ids behind the logical nodes, in order. Return: how many. */
+static int real_nodes(int out[NMM_MAX_NODES])
+{
+	int n = 0;
+	for (int i = 0; i < nmm_topo.nr_nodes; i++) {
+		int pn = nmm_topo.node[i].phys_node, seen = 0;
+		for (int j = 0; j < n; j++)
+			seen |= out[j] == pn;
+		if (!seen)
+			out[n++] = pn;
+	}
+	return n;
+}
+
 /* hugepages=N: ask each real node for N 2 MiB pages before choosing backings. */
 static void reserve_hugepages(unsigned long nr)
 {
-	for (int pn = 0; pn < nmm_topo.nr_phys_nodes; pn++) {
-		long got = nmm_numa_hugepages_reserve(pn, NMM_HUGE_2M, nr);
+	int rn[NMM_MAX_NODES], n = real_nodes(rn);
+	for (int i = 0; i < n; i++) {
+		long got = nmm_numa_hugepages_reserve(rn[i], NMM_HUGE_2M, nr);
 		if (got < 0)
-			fprintf(stderr, "numamm: boot: cannot reserve %lu hugepages on node %d: %s\n", nr, pn,
+			fprintf(stderr, "numamm: boot: cannot reserve %lu hugepages on node %d: %s\n", nr, rn[i],
 				strerror((int)-got));
 		else if ((unsigned long)got < nr)
-			fprintf(stderr, "numamm: boot: node %d granted %ld of %lu hugepages\n", pn, got, nr);
+			fprintf(stderr, "numamm: boot: node %d granted %ld of %lu hugepages\n", rn[i], got, nr);
 	}
 }
 
@@ -164,21 +182,34 @@ static int do_boot(const char *cmdline)
 	if (!e)
 		e = nmm_linear_map_reserve(nmm_layout.phys_end, err, sizeof(err));
 	if (!e) {
+		/* Free 2 MiB pages per real node, shared by the logical nodes on it. */
+		int rn[NMM_MAX_NODES], nr = real_nodes(rn);
 		unsigned long budget[NMM_MAX_NODES] = { 0 };
-		for (int pn = 0; pn < nmm_topo.nr_phys_nodes && pn < NMM_MAX_NODES; pn++) {
+		for (int i = 0; i < nr; i++) {
 			struct nmm_hugepage_info hi;
-			if (!nmm_numa_hugepages_query(pn, NMM_HUGE_2M, &hi))
-				budget[pn] = hi.free;
+			if (!nmm_numa_hugepages_query(rn[i], NMM_HUGE_2M, &hi))
+				budget[i] = hi.free;
 		}
 		for (int n = 0; !e && n < nmm_layout.nr_nodes; n++) {
 			struct nmm_arena *a = &nmm_layout.arena[n];
-			e = nmm_arena_create(a, &nmm_params, &budget[a->phys_node], err, sizeof(err));
+			int slot = 0;
+			while (slot < nr - 1 && rn[slot] != a->phys_node)
+				slot++;
+			e = nmm_arena_create(a, &nmm_params, &budget[slot], err, sizeof(err));
 		}
 	}
 	if (!e)
 		e = nmm_memmap_init(err, sizeof(err));
 	if (!e)
 		e = nmm_zones_init(err, sizeof(err));
+	if (!e) {
+		/* The page allocator takes over from memblock (mm_core_init). */
+		nr_node_ids = nmm_layout.nr_nodes;
+		min_free_kbytes = nmm_params.min_free_kbytes;
+		watermark_scale_factor = nmm_params.watermark_scale_factor;
+		nmm_mobility_grouping = !nmm_params.no_page_grouping;
+		e = nmm_page_alloc_init(err, sizeof(err));
+	}
 	if (e) {
 		snprintf(boot_err, sizeof(boot_err), "%s", err);
 		fprintf(stderr, "numamm: boot: %s\n", err);

@@ -49,6 +49,9 @@ struct nmm_boot_params {
 	bool memblock_debug;
 	bool bottom_up;
 	bool populate;                         /* populate=on: MADV_POPULATE_WRITE at boot */
+	int min_free_kbytes;                   /* min_free_kbytes=: -1 = computed */
+	int watermark_scale_factor;            /* watermark_scale_factor=: 10 */
+	bool no_page_grouping;                 /* page_grouping=off: no grouping by mobility */
 };
 
 /**
@@ -101,7 +104,9 @@ void nmm_linear_map_release(void);
 int nmm_arena_create(struct nmm_arena *a, const struct nmm_boot_params *p,
 		     unsigned long *huge_budget, char *err, size_t errlen);
 void nmm_arena_destroy(struct nmm_arena *a);
-const char *nmm_arena_range_backing(const struct nmm_arena *a);
+/* nmm_highmem_view_addr - an address of highmem page @pfn in its node's memfd view (for the
+ * page allocator's zeroing and kmap), or NULL when @pfn is not highmem of a booted node. */
+void *nmm_highmem_view_addr(unsigned long pfn);
 
 /* memmap.c: sparse sections and struct page for every page of every node. */
 int nmm_memmap_init(char *err, size_t errlen);

@@ -118,7 +118,8 @@ static int parse_memmap_one(struct parse_ctx *c, char *item, struct nmm_boot_par
 static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_params *p)
 {
 	static const char *const known[] = { "mem", "node_mem", "memmap", "numa", "hugepages", "backing",
-					     "lowmem", "highmem", "memblock", "populate" };
+					     "lowmem", "highmem", "memblock", "populate", "min_free_kbytes",
+					     "watermark_scale_factor", "page_grouping" };
 	bool is_known = false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		is_known |= !strcmp(key, known[i]);
@@ -216,6 +217,27 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 			return bad(c, "expected populate=on|off");
 		return 0;
 	}
+	if (!strcmp(key, "min_free_kbytes")) {
+		long v;
+		if (parse_int(val, 128, 1L << 30, &v))
+			return bad(c, "expected min_free_kbytes=128..1073741824");
+		p->min_free_kbytes = (int)v;
+		return 0;
+	}
+	if (!strcmp(key, "watermark_scale_factor")) {
+		long v;
+		if (parse_int(val, 1, 3000, &v))
+			return bad(c, "expected watermark_scale_factor=1..3000");
+		p->watermark_scale_factor = (int)v;
+		return 0;
+	}
+	if (!strcmp(key, "page_grouping")) {
+		bool on;
+		if (parse_on_off(val, &on))
+			return bad(c, "expected page_grouping=on|off");
+		p->no_page_grouping = !on;
+		return 0;
+	}
 	return bad(c, "unknown parameter");   /* in known[] but not handled above: a bug here */
 }
 
@@ -231,6 +253,8 @@ int nmm_cmdline_parse(const char *line, struct nmm_boot_params *p, char *err, si
 		return -EINVAL;
 	}
 	strcpy(p->cmdline, line);
+	p->min_free_kbytes = -1;
+	p->watermark_scale_factor = 10;
 
 	const char *s = line;
 	while (*s) {

@@ -1,7 +1,7 @@
 /* boot_default_layout_zones: the default layout puts half of node 0 at physical 0 and the rest at
  * 4 GiB, so node 0 owns ZONE_DMA [0,16M), ZONE_DMA32 [16M,hole) and ZONE_NORMAL [4G,...); page 0
- * is reserved; memblock holds exactly the node's ranges; managed pages are 0 before the page
- * allocator takes over. */
+ * is reserved; memblock holds exactly the node's ranges; every page not reserved is managed by
+ * the buddy allocator after boot. */
 #include <numamm/linux/memblock.h>
 #include <numamm/linux/mm.h>
 #include <numamm/numamm.h>
@@ -43,7 +43,15 @@ int main(void)
 	CHECK_EQ(pg->node_start_pfn, 0);
 	CHECK_EQ(pg->node_spanned_pages, (4 * GiB + 256 * MiB) / PAGE_SIZE);
 	CHECK_EQ(pg->node_present_pages, 512 * MiB / PAGE_SIZE);
-	CHECK_EQ(zone_managed_pages(nor), 0);
+	/* memblock_free_all handed everything but the reserved pages to the buddy allocator:
+	 * DMA lost page 0, Normal holds the memory map and node data (top-down allocations). */
+	CHECK_EQ(zone_managed_pages(dma), dma->present_pages - 1);
+	CHECK_EQ(zone_managed_pages(d32), d32->present_pages);
+	unsigned long reserved = 0;
+	for (unsigned long pfn = nor->zone_start_pfn; pfn < zone_end_pfn(nor); pfn++)
+		reserved += PageReserved(pfn_to_page(pfn)) && memblock_is_reserved(PFN_PHYS(pfn));
+	CHECK(reserved >= (2ULL << 20) / PAGE_SIZE);   /* at least the 2 MiB memory map of a section */
+	CHECK_EQ(zone_managed_pages(nor) + reserved, nor->present_pages);
 	CHECK(!strcmp(nor->name, "Normal"));
 	CHECK(zone_idx(nor) == ZONE_NORMAL && nor->zone_pgdat == pg);
 
@@ -57,7 +65,8 @@ int main(void)
 	CHECK_EQ(page_zonenum(pfn_to_page(16 * MiB / PAGE_SIZE)), ZONE_DMA32);
 	CHECK_EQ(page_zonenum(phys_to_page(4 * GiB)), ZONE_NORMAL);
 	CHECK(page_zone(phys_to_page(4 * GiB + 12345 * PAGE_SIZE)) == nor);
-	CHECK(PageReserved(pfn_to_page(100)));
+	CHECK(PageReserved(pfn_to_page(0)));
+	CHECK(!PageReserved(pfn_to_page(100)));
 	nmm_shutdown();
 	return test_done();
 }

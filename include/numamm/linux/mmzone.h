@@ -16,6 +16,7 @@
 #include "list.h"
 #include "numa.h"
 #include "mm_types.h"
+#include "spinlock.h"
 
 #ifndef MAX_ORDER
 #define MAX_ORDER 10                 /* largest buddy order, inclusive (4 MiB blocks) */
@@ -40,20 +41,89 @@ enum zone_type {
 
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
+#define MIGRATE_TYPES_MAX 5            /* == MIGRATE_TYPES of <linux/gfp.h> */
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define NR_PCP_LISTS (3 * (PAGE_ALLOC_COSTLY_ORDER + 1))   /* MIGRATE_PCPTYPES per order 0..3 */
+#define pageblock_order 9              /* 2 MiB pageblocks, as x86-64 with hugepages */
+#define pageblock_nr_pages (1UL << pageblock_order)
+
+/* Buddy free lists of one order: a list per migratetype; nr_free counts blocks of all types. */
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES_MAX];
+	unsigned long nr_free;
+};
+
+enum zone_stat_item {
+	NR_FREE_PAGES,        /* in the buddy free lists (not in pcp lists), as the kernel counts */
+	NR_FREE_CMA_PAGES,    /* always 0: no CMA */
+	NR_ZONE_ALLOCATED,    /* pages handed out and not yet freed (pcp pages count as free) */
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+/* Per-CPU event counters of one zone, updated under that CPU's pcp lock. */
+struct zone_cpu_events {
+	unsigned long pgalloc, pgfree, numa_hit, numa_miss, numa_foreign, numa_local, numa_other;
+	unsigned long pcp_refill, pcp_drain;
+};
+
+/*
+ * Per-CPU page lists (pcp): order 0..3 pages of one zone cached per CPU so that the common
+ * alloc/free touches no shared line. Indexed by the CPU id read from rseq; each set has its own
+ * lock (as the kernel's pcp->lock since 6.0), taken with trylock: a thread that migrated, or
+ * two threads sharing a CPU id, can never corrupt a list; a failed trylock goes to the buddy.
+ * Invariant: count == sum over lists of (pages on the list << list order).
+ */
+struct per_cpu_pages {
+	spinlock_t lock;
+	int count;                    /* pages on all lists */
+	int high;                     /* drain to the buddy above this */
+	int batch;                    /* refill / drain this many at once */
+	struct list_head lists[NR_PCP_LISTS];
+	struct zone_cpu_events ev;
+} __attribute__((aligned(64)));
+
 struct pglist_data;
 
+/*
+ * struct zone - one zone of one node.
+ *
+ * Invariants (checked by nmm_zone_is_valid()): for every order o, free_area[o].nr_free equals
+ * the number of PageBuddy blocks of order o on its lists; NR_FREE_PAGES == sum of
+ * nr_free << o; each free block is naturally aligned, inside the zone, and its buddy of the same
+ * order is not free (it would have been merged); managed_pages == NR_FREE_PAGES +
+ * pages on pcp lists + NR_ZONE_ALLOCATED.
+ */
 struct zone {
 	unsigned long _watermark[NR_WMARK];
 	long lowmem_reserve[MAX_NR_ZONES];
+	unsigned long nr_reserved_highatomic;
 	int node;
 	struct pglist_data *zone_pgdat;
+	struct per_cpu_pages *per_cpu_pageset;   /* [nmm_nr_cpu_ids] */
+	unsigned char *pageblock_flags;          /* migratetype per pageblock of the span */
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;     /* end_pfn - start_pfn, holes included */
 	unsigned long present_pages;     /* pages in memblock memory */
 	atomic_long_t managed_pages;     /* pages handed to the buddy allocator */
 	const char *name;
-	void *nmm_alloc;                 /* page allocator state (lib/page_alloc), NULL until then */
-};
+	spinlock_t lock __attribute__((aligned(64)));
+	struct free_area free_area[NR_PAGE_ORDERS];
+	long vm_stat[NR_VM_ZONE_STAT_ITEMS];     /* written under lock, read with READ_ONCE */
+	unsigned long compact_blockskip;          /* unused: no compaction */
+	unsigned long extfrag_events;             /* mm_page_alloc_extfrag count */
+	unsigned long steal_events;               /* pageblocks that changed owner */
+	struct zone_cpu_events buddy_ev;          /* events of the zone->lock path (no pcp) */
+} __attribute__((aligned(64)));
+
+static inline unsigned long min_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_MIN]; }
+static inline unsigned long low_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_LOW]; }
+static inline unsigned long high_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_HIGH]; }
+static inline unsigned long wmark_pages(const struct zone *z, int i) { return z->_watermark[i]; }
+static inline long zone_page_state(const struct zone *z, enum zone_stat_item i)
+{
+	long v = __atomic_load_n(&z->vm_stat[i], __ATOMIC_RELAXED);
+	return v < 0 ? 0 : v;
+}
 
 static inline bool populated_zone(const struct zone *z) { return z->present_pages != 0; }
 static inline unsigned long zone_end_pfn(const struct zone *z)

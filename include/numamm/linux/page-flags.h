@@ -62,6 +62,21 @@ NMM_PAGEFLAG(Pcp, pcp)
 NMM_PAGEFLAG(Guard, guard)
 NMM_PAGEFLAG(HighMemMapped, highmem_mapped)
 
+/* Bits 24..27: order + 1 of a block while it is allocated (0 when free or never allocated), so
+ * a free with the wrong order or of a page that is not allocated is caught and reported. */
+#define NMM_ALLOC_ORDER_PGSHIFT 24
+#define NMM_ALLOC_ORDER_MASK (0xfUL << NMM_ALLOC_ORDER_PGSHIFT)
+
+static inline unsigned int nmm_page_alloc_order1(const struct page *p)
+{
+	return (unsigned int)((p->flags & NMM_ALLOC_ORDER_MASK) >> NMM_ALLOC_ORDER_PGSHIFT);
+}
+
+static inline void nmm_set_page_alloc_order1(struct page *p, unsigned int order1)
+{
+	p->flags = (p->flags & ~NMM_ALLOC_ORDER_MASK) | ((unsigned long)order1 << NMM_ALLOC_ORDER_PGSHIFT);
+}
+
 /* Where node, zone and section live in page->flags. */
 #define NMM_SECTIONS_WIDTH 20
 #define NMM_ZONES_WIDTH 2
@@ -73,6 +88,7 @@ NMM_PAGEFLAG(HighMemMapped, highmem_mapped)
 #define NMM_ZONES_MASK ((1UL << NMM_ZONES_WIDTH) - 1)
 #define NMM_SECTIONS_MASK ((1UL << NMM_SECTIONS_WIDTH) - 1)
 
-_Static_assert(NMM_SECTIONS_PGSHIFT >= NR_PAGEFLAGS, "page flags overlap the section field");
+_Static_assert(NMM_SECTIONS_PGSHIFT >= NMM_ALLOC_ORDER_PGSHIFT + 4, "alloc order overlaps the section field");
+_Static_assert(NMM_ALLOC_ORDER_PGSHIFT >= NR_PAGEFLAGS, "page flags overlap the alloc order field");
 
 #endif

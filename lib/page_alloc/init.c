@@ -1,0 +1,137 @@
+/* lib/page_alloc/init.c - the page allocator's boot (mm/mm_init.c: zone_pcp_init,
+ * setup_pageblock_flags; mm/memblock.c: memblock_free_all).
+ *
+ * Runs at the end of nmm_boot(), while memblock is still the allocator: per-CPU page sets and
+ * pageblock migratetype arrays come from memblock on the zone's node; then memblock_free_all()
+ * hands every free range to the buddy allocator in the largest naturally aligned blocks that
+ * fit inside one zone, clearing PageReserved and counting managed pages. Reserved ranges
+ * (page 0, memmap=$, the memory map itself, node data) stay PageReserved forever.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <numamm/linux/memblock.h>
+#include <numamm/numamm.h>
+
+#include "../boot/boot.h"
+#include "internal.h"
+
+int nmm_nr_cpu_ids = 1;
+extern bool nmm_mobility_grouping;
+
+static int zone_init_free_lists(struct zone *zone, char *err, size_t errlen)
+{
+	spin_lock_init(&zone->lock);
+	for (int o = 0; o <= MAX_ORDER; o++) {
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			INIT_LIST_HEAD(&zone->free_area[o].free_list[mt]);
+		zone->free_area[o].nr_free = 0;
+	}
+	unsigned long first = zone->zone_start_pfn & ~(pageblock_nr_pages - 1);
+	unsigned long blocks = (zone_end_pfn(zone) - first + pageblock_nr_pages - 1) >> pageblock_order;
+	zone->pageblock_flags = memblock_alloc_try_nid(blocks, 8, MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE,
+						       zone->node);
+	size_t pcp_bytes = sizeof(struct per_cpu_pages) * (size_t)nmm_nr_cpu_ids;
+	zone->per_cpu_pageset = memblock_alloc_try_nid(pcp_bytes, 64, MEMBLOCK_LOW_LIMIT,
+						       MEMBLOCK_ALLOC_ACCESSIBLE, zone->node);
+	if (!zone->pageblock_flags || !zone->per_cpu_pageset) {
+		snprintf(err, errlen, "no lowmem for the page allocator's tables of zone %s node %d",
+			 zone->name, zone->node);
+		return -ENOMEM;
+	}
+	memset(zone->pageblock_flags, nmm_mobility_grouping ? MIGRATE_MOVABLE : MIGRATE_UNMOVABLE, blocks);
+	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+		spin_lock_init(&pcp->lock);
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&pcp->lists[i]);
+	}
+	return 0;
+}
+
+/* batch: about a 1/4096 of the zone, at most 63 pages (the kernel's 256 KiB rule of thumb);
+ * high: six batches, so a CPU holds at most a few hundred KiB of a zone. */
+static void zone_set_pcp_limits(struct zone *zone)
+{
+	unsigned long batch = zone_managed_pages(zone) >> 12;
+	batch = batch < 1 ? 1 : batch > 63 ? 63 : batch;
+	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
+		zone->per_cpu_pageset[cpu].batch = (int)batch;
+		zone->per_cpu_pageset[cpu].high = (int)(6 * batch);
+	}
+}
+
+/* Free [start, end) pfns into the buddy lists: the largest aligned blocks within one zone. */
+static unsigned long free_range_to_buddy(unsigned long start, unsigned long end)
+{
+	unsigned long freed = 0;
+	while (start < end) {
+		unsigned int order = MAX_ORDER;
+		while (order && ((start & ((1UL << order) - 1)) || start + (1UL << order) > end))
+			order--;
+		struct page *page = pfn_to_page(start);
+		struct zone *zone = page_zone(page);
+		while (order && page_zone(pfn_to_page(start + (1UL << order) - 1)) != zone)
+			order--;
+		for (unsigned long i = 0; i < (1UL << order); i++) {
+			__ClearPageReserved(page + i);
+			set_page_count(page + i, 0);
+		}
+		__free_one_page(page, start, zone, order, get_pageblock_migratetype(page));
+		zone->vm_stat[NR_FREE_PAGES] += 1L << order;
+		zone->managed_pages.counter += 1L << order;
+		freed += 1UL << order;
+		start += 1UL << order;
+	}
+	return freed;
+}
+
+/**
+ * memblock_free_all - release every free memblock range to the buddy allocator.
+ * Context: boot only, single-threaded.
+ */
+void memblock_free_all(void)
+{
+	unsigned long total = 0;
+	phys_addr_t start, end;
+	u64 i;
+	for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
+		unsigned long s = PFN_UP(start), e = PFN_DOWN(end);
+		if (s < e)
+			total += free_range_to_buddy(s, e);
+	}
+	(void)total;
+}
+
+int nmm_page_alloc_init(char *err, size_t errlen)
+{
+	const struct nmm_numa_topology *t = &nmm_topo;
+	nmm_nr_cpu_ids = t->max_cpu > 0 ? t->max_cpu : 1;
+	if (nmm_nr_cpu_ids > NMM_MAX_CPUS)
+		nmm_nr_cpu_ids = NMM_MAX_CPUS;
+	for (int nid = 0; nid < nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+			if (!populated_zone(zone))
+				continue;
+			int e = zone_init_free_lists(zone, err, errlen);
+			if (e)
+				return e;
+		}
+	memblock_free_all();
+	for (int nid = 0; nid < nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+			if (populated_zone(zone))
+				zone_set_pcp_limits(zone);
+		}
+	setup_per_zone_wmarks();
+	return 0;
+}
+
+void nmm_page_alloc_release(void)
+{
+	nmm_kswapd_stop_all();
+	nmm_watermarks_reset();
+}

@@ -1,0 +1,108 @@
+/* lib/page_alloc/internal.h - the page allocator's internals, shared by its files.
+ *
+ * Map of the layer (mm/page_alloc.c split by concept):
+ *   buddy.c       free lists, split (expand) and merge (__free_one_page), migratetype fallback
+ *                 and pageblock stealing — everything under zone->lock
+ *   pcp.c         per-CPU page lists: the fast path for orders 0..3
+ *   alloc.c       __alloc_pages(): zonelist walk, watermarks, the slow path, the public API
+ *   watermarks.c  min_free_kbytes → per-zone min/low/high, lowmem_reserve
+ *   reclaim.c     shrinkers, direct reclaim, the per-node kswapd thread
+ *   init.c        page allocator boot: pcp sets, pageblock flags, memblock_free_all
+ *   report_bad.c  bad page reports and warn_alloc
+ * Lock order: pcp->lock, then zone->lock. Never the reverse.
+ */
+#ifndef NUMAMM_LIB_PAGE_ALLOC_INTERNAL_H
+#define NUMAMM_LIB_PAGE_ALLOC_INTERNAL_H
+
+#include <stdio.h>
+
+#include <numamm/linux/gfp.h>
+#include <numamm/linux/mm.h>
+#include <numamm/linux/mmzone.h>
+
+_Static_assert(MIGRATE_TYPES == MIGRATE_TYPES_MAX, "mmzone.h and gfp.h disagree on MIGRATE_TYPES");
+
+/* alloc_flags, as mm/internal.h */
+#define ALLOC_WMARK_MIN     WMARK_MIN
+#define ALLOC_WMARK_LOW     WMARK_LOW
+#define ALLOC_WMARK_HIGH    WMARK_HIGH
+#define ALLOC_NO_WATERMARKS 0x04
+#define ALLOC_WMARK_MASK    (ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_HARDER        0x10   /* __GFP_ATOMIC: dip further below min, use highatomic */
+#define ALLOC_HIGH          0x20   /* __GFP_HIGH: half of min */
+#define ALLOC_KSWAPD        0x800  /* may wake kswapd */
+
+extern int nmm_nr_cpu_ids;          /* per-CPU arrays are this long: highest possible CPU + 1 */
+
+/* buddy.c (zone->lock held) */
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+		     int migratetype);
+struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype, unsigned int alloc_flags);
+int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
+		 int migratetype, unsigned int alloc_flags);
+int get_pageblock_migratetype(const struct page *page);
+void set_pageblock_migratetype(struct page *page, int migratetype);
+bool nmm_zone_is_valid(struct zone *zone, FILE *why);
+
+static inline void add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int mt)
+{
+	struct free_area *area = &zone->free_area[order];
+	list_add(&page->lru, &area->free_list[mt]);
+	area->nr_free++;
+}
+
+static inline void del_from_free_list(struct page *page, struct zone *zone, unsigned int order)
+{
+	list_del(&page->lru);
+	zone->free_area[order].nr_free--;
+}
+
+static inline void set_buddy_order(struct page *page, unsigned int order)
+{
+	page->private = order;
+	__SetPageBuddy(page);
+}
+
+static inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, long delta)
+{
+	__atomic_store_n(&z->vm_stat[i], z->vm_stat[i] + delta, __ATOMIC_RELAXED);
+}
+
+/* pcp.c */
+static inline int order_to_pindex(int migratetype, unsigned int order)
+{
+	return (int)order * MIGRATE_PCPTYPES + migratetype;
+}
+struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
+			     unsigned int alloc_flags, int preferred_nid);
+bool free_unref_page(struct page *page, unsigned int order);
+void drain_zone_pages_cpu(struct zone *zone, int cpu);
+unsigned long nmm_zone_pcp_pages(struct zone *zone);
+
+/* alloc.c */
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags, long free_pages);
+void free_the_page(struct page *page, unsigned int order);
+void prep_new_page(struct page *page, unsigned int order, gfp_t gfp);
+
+/* watermarks.c */
+void nmm_watermarks_reset(void);
+
+/* reclaim.c */
+extern __thread int nmm_in_reclaim;
+unsigned long nmm_direct_reclaim(gfp_t gfp, int nid, unsigned int order);
+void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest_zoneidx);
+void nmm_kswapd_stop_all(void);
+
+/* report_bad.c */
+void bad_page(struct page *page, const char *reason);
+void warn_alloc(gfp_t gfp, unsigned int order, int nid, const char *why);
+int nmm_format_gfp(char *buf, size_t len, gfp_t gfp);
+void nmm_show_free_areas(FILE *out);
+
+/* init.c */
+void memblock_free_all(void);
+int nmm_page_alloc_init(char *err, size_t errlen);
+void nmm_page_alloc_release(void);
+
+#endif
