@@ -197,6 +197,8 @@ static int map_piece(struct nmm_arena *a, void *addr, uint64_t off, size_t len, 
 	return 0;
 }
 
+static int arena_map(struct nmm_arena *a, const struct nmm_boot_params *p, char *err, size_t errlen);
+
 int nmm_arena_create(struct nmm_arena *a, const struct nmm_boot_params *p,
 		     unsigned long *huge_budget, char *err, size_t errlen)
 {
@@ -210,6 +212,29 @@ int nmm_arena_create(struct nmm_arena *a, const struct nmm_boot_params *p,
 	int e = choose_backing(a, p, huge_budget, err, errlen);
 	if (e)
 		return e;
+	bool auto_huge = a->backing == NMM_BACKING_HUGETLB && p->backing == NMM_BACKING_NONE &&
+			 p->hugepages == NMM_HUGEPAGES_AUTO;
+	e = arena_map(a, p, err, errlen);
+	if (e == -ENOMEM && auto_huge) {
+		/* Free pages in the pool may be promised to other processes (HugePages_Rsvd):
+		 * auto mode then falls back instead of failing the boot. */
+		nmm_arena_destroy(a);
+		struct nmm_boot_params no_huge = *p;
+		no_huge.hugepages = NMM_HUGEPAGES_OFF;
+		unsigned long none = 0;
+		if ((e = choose_backing(a, &no_huge, &none, err, errlen)))
+			return e;
+		snprintf(a->why, sizeof(a->why), "auto: hugetlb reservation refused (pool in use), %s",
+			 nmm_backing_name(a->backing));
+		e = arena_map(a, p, err, errlen);
+	}
+	a->boot_ms = nmm_now_ms() - t0;
+	return e;
+}
+
+static int arena_map(struct nmm_arena *a, const struct nmm_boot_params *p, char *err, size_t errlen)
+{
+	int e;
 	if (a->backing != NMM_BACKING_THP) {
 		char name[32];
 		snprintf(name, sizeof(name), "numamm-node%d", a->nid);
@@ -259,7 +284,6 @@ int nmm_arena_create(struct nmm_arena *a, const struct nmm_boot_params *p,
 			return e;
 		a->highmem_view_len = (size_t)(a->bytes - first_off);
 	}
-	a->boot_ms = nmm_now_ms() - t0;
 	return 0;
 }
 

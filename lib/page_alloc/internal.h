@@ -95,6 +95,10 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest
 void nmm_kswapd_stop_all(void);
 
 /* report_bad.c */
+extern unsigned long nmm_bad_page_count;      /* bad_page() reports so far */
+extern unsigned long nmm_alloc_fail_count;    /* warn_alloc() calls so far (printed or not) */
+extern unsigned long nmm_reclaim_stat_direct, nmm_reclaim_stat_kswapd, nmm_reclaim_stat_kswapd_wakes;
+extern bool nmm_mobility_grouping;
 void bad_page(struct page *page, const char *reason);
 void warn_alloc(gfp_t gfp, unsigned int order, int nid, const char *why);
 int nmm_format_gfp(char *buf, size_t len, gfp_t gfp);
