@@ -2,10 +2,14 @@
  * memory boot log, for any NUMAMM_BOOT line.
  *
  *   numamm-info [--boot "mem=1G numa=fake=4"] [--json] [--topology-only]
+ *   numamm-info [--boot LINE] --report buddyinfo [--report zoneinfo ...]
+ *   numamm-info --list-reports
  *
  * Text output has the topology (nodes, CPUs, memory, hugepages per node, distances, PCI devices
  * by node) and then the booted layout: per-node backing and why, "Zone ranges:", "Early memory
  * node ranges", the memblock dump, zones with spanned/present pages and the zonelists.
+ * --report prints only the named reports (nmm_report(), in the kernel's /proc formats), in the
+ * order given, after booting; --list-reports names them without booting.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +20,8 @@
 #include <numamm/linux/mm.h>
 #include <numamm/linux/mmzone.h>
 #include <numamm/numamm.h>
+
+#include "../lib/stats/stats.h"
 
 static void print_cpus(FILE *o, const struct nmm_numa_node *n)
 {
@@ -166,7 +172,17 @@ static void usage(FILE *o)
 	fprintf(o, "usage: numamm-info [--boot LINE] [--json] [--topology-only]\n"
 		   "  --boot LINE       boot with LINE instead of $NUMAMM_BOOT (e.g. \"mem=1G numa=fake=4\")\n"
 		   "  --json            machine-readable output\n"
-		   "  --topology-only   do not boot numamm; show the machine only\n");
+		   "  --topology-only   do not boot numamm; show the machine only\n"
+		   "  --report NAME     after boot, print only report NAME (repeatable; see --list-reports)\n"
+		   "  --list-reports    list the report names and what each shows\n");
+}
+
+static void list_reports(FILE *o)
+{
+	size_t n;
+	const struct nmm_report_entry *r = nmm_report_list(&n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(o, "%-16s %s\n", r[i].name, r[i].what);
 }
 
 int main(int argc, char **argv)
@@ -175,20 +191,44 @@ int main(int argc, char **argv)
 		{ "boot", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "topology-only", no_argument, NULL, 't' },
+		{ "report", required_argument, NULL, 'r' },
+		{ "list-reports", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
+	const char **report_names = calloc((size_t)argc, sizeof(*report_names));
+	int nr_reports = 0;
+	if (!report_names)
+		return 1;
 	const char *line = getenv("NUMAMM_BOOT");
 	bool as_json = false, topo_only = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "b:jth", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:jtr:lh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'r': report_names[nr_reports++] = optarg; break;
+		case 'l': list_reports(stdout); return 0;
 		case 'b': line = optarg; break;
 		case 'j': as_json = true; break;
 		case 't': topo_only = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (nr_reports) {
+		int e = nmm_boot(line);
+		if (e) {
+			fprintf(stderr, "numamm-info: boot failed (%s): %s\n", strerror(-e), nmm_boot_strerror());
+			return 1;
+		}
+		for (int i = 0; i < nr_reports; i++) {
+			e = nmm_report(report_names[i], stdout);
+			if (e) {
+				fprintf(stderr, "numamm-info: report '%s': %s (see --list-reports)\n",
+					report_names[i], strerror(-e));
+				return 1;
+			}
+		}
+		return 0;
 	}
 	static struct nmm_numa_topology topo;
 	const struct nmm_numa_topology *t;

@@ -16,6 +16,10 @@ static const struct nmm_report_entry reports[] = {
 	{ "zoneinfo-layout", "per node and zone: start pfn, spanned, present, managed", nmm_report_zones },
 	{ "zonelists", "boot log: fallback order and zonelists per node", nmm_report_zonelists },
 	{ "nodes", "per node: backing, ranges, boot and memmap time", nmm_report_nodes },
+	{ "buddyinfo", "/proc/buddyinfo: free blocks per order per zone", nmm_report_buddyinfo },
+	{ "zoneinfo", "/proc/zoneinfo: watermarks, sizes, NUMA events, pcp sets per zone", nmm_report_zoneinfo },
+	{ "pagetypeinfo", "/proc/pagetypeinfo: free blocks per migratetype, pageblocks per type", nmm_report_pagetypeinfo },
+	{ "vmstat", "/proc/vmstat: page allocator counters, then numamm's own (nmm_*)", nmm_report_vmstat },
 };
 
 const struct nmm_report_entry *nmm_report_list(size_t *n)

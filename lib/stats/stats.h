@@ -19,4 +19,13 @@ int nmm_report_zones(FILE *out);
 int nmm_report_zonelists(FILE *out);
 int nmm_report_nodes(FILE *out);
 
+/* page_reports.c: the page allocator's /proc files (mm/vmstat.c formats) */
+struct zone;
+struct zone_cpu_events;
+void nmm_zone_events(struct zone *zone, struct zone_cpu_events *sum);
+int nmm_report_buddyinfo(FILE *out);
+int nmm_report_zoneinfo(FILE *out);
+int nmm_report_pagetypeinfo(FILE *out);
+int nmm_report_vmstat(FILE *out);
+
 #endif
