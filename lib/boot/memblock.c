@@ -1004,6 +1004,47 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 		*out_nid = r->nid;
 }
 
+/* ---- consistency ---------------------------------------------------------------------------- */
+
+static bool memblock_type_is_valid(const struct memblock_type *type)
+{
+	phys_addr_t sum = 0;
+	unsigned long i;
+
+	if (type->cnt > type->max || !type->regions)
+		return false;
+	for (i = 0; i < type->cnt; i++) {
+		const struct memblock_region *r = &type->regions[i];
+
+		if (!memblock_range_ok(r->base, r->size))
+			return false;
+		sum += r->size;
+		if (i + 1 < type->cnt) {
+			const struct memblock_region *n = r + 1;
+
+			if (rgn_end(r) > n->base)
+				return false;           /* unsorted or overlapping */
+			if (rgn_end(r) == n->base && r->nid == n->nid && r->flags == n->flags)
+				return false;           /* should have been merged */
+		}
+	}
+	return sum == type->total_size;
+}
+
+/**
+ * nmm_memblock_is_valid - check the invariants of both region arrays
+ *
+ * Regions sorted and not overlapping, touching neighbours differing in node or flags,
+ * total_size the sum of the sizes, cnt within max. O(cnt); for debug checks and tests.
+ * Context: while no other thread changes memblock.
+ * Return: true when memblock.memory and memblock.reserved are both consistent.
+ */
+bool nmm_memblock_is_valid(void)
+{
+	return memblock_type_is_valid(&memblock.memory) &&
+	       memblock_type_is_valid(&memblock.reserved);
+}
+
 /* ---- reset ---------------------------------------------------------------------------------- */
 
 static void memblock_type_reset(struct memblock_type *type, struct memblock_region *init,

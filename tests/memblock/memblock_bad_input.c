@@ -132,11 +132,38 @@ static void bad_input_empty_queries_check(void)
 	CHECK_EQ(memblock_reserved_size(), 0);
 }
 
+/*
+ * nmm_memblock_is_valid on corrupted arrays (by hand, as a bug would):
+ *
+ *  |  [ r1 ][ r2 ]  |  unmerged twins / overlap / wrong total
+ *
+ * Expect each corruption detected, and the repaired state accepted again.
+ */
+static void is_valid_detects_corruption_check(void)
+{
+	struct memblock_region *r = memblock.memory.regions;
+
+	CHECK_EQ(memblock_add_node(SZ_1M, SZ_1M, 0, MEMBLOCK_NONE), 0);
+	CHECK_EQ(memblock_add_node(SZ_2M, SZ_1M, 1, MEMBLOCK_NONE), 0);
+	CHECK(nmm_memblock_is_valid());
+	r[1].nid = 0;                           /* touching, same node: should have merged */
+	CHECK(!nmm_memblock_is_valid());
+	r[1].nid = 1;
+	r[1].base -= SZ_4K;                     /* overlap */
+	CHECK(!nmm_memblock_is_valid());
+	r[1].base += SZ_4K;
+	memblock.memory.total_size += 1;        /* wrong total */
+	CHECK(!nmm_memblock_is_valid());
+	memblock.memory.total_size -= 1;
+	CHECK(nmm_memblock_is_valid());
+}
+
 int main(void)
 {
 	run_case(bad_input_zero_size_check);
 	run_case(bad_input_wrap_check);
 	run_case(bad_input_alloc_check);
 	run_case(bad_input_empty_queries_check);
+	run_case(is_valid_detects_corruption_check);
 	return test_done();
 }

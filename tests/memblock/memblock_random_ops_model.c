@@ -249,7 +249,7 @@ int main(int argc, char **argv)
 			max_cnt = memblock.memory.cnt;
 		if (!regions_match_model() || !free_ranges_match_model() ||
 		    !memblock_type_is_valid(&memblock.memory) ||
-		    !memblock_type_is_valid(&memblock.reserved)) {
+		    !memblock_type_is_valid(&memblock.reserved) || !nmm_memblock_is_valid()) {
 			fprintf(stderr, "seed %lu: memblock differs from the model after step %lu "
 				"(op %lu)\n", seed, step, op);
 			nmm_memblock_dump(stderr);

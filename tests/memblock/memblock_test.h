@@ -109,6 +109,7 @@ static inline bool memblock_type_is_valid(const struct memblock_type *t)
 	do {                                                            \
 		CHECK(memblock_type_is_valid(&memblock.memory));        \
 		CHECK(memblock_type_is_valid(&memblock.reserved));      \
+		CHECK(nmm_memblock_is_valid());                         \
 	} while (0)
 
 /* CHECK_REGION - region @idx of @type is [@base, @base + @size). */

@@ -246,6 +246,9 @@ void memblock_dump_all(void);
 /* numamm: the memblock tables in memblock_dump_all()'s format, to any stream, always. */
 void nmm_memblock_dump(FILE *f);
 
+/* numamm: check the invariants above on both arrays (O(cnt)). Return: true when they hold. */
+bool nmm_memblock_is_valid(void);
+
 /* numamm: forget every region, free grown arrays, restore the defaults (top-down, no limit,
  * memblock_debug off). nmm_shutdown() calls it; tests call it between cases. */
 void nmm_memblock_reset(void);
