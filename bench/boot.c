@@ -9,7 +9,8 @@
  * (MADV_POPULATE_WRITE first, then the same touch, which then faults no more).
  *
  * numamm/X over its raw peer is what numamm adds on top of the backing: memblock, the memory
- * map, zones. Counters: ms_per_GiB, faults (per iteration), faults_per_GiB, and the phases of
+ * map, zones. Counters: ms_per_GiB (wall), cpu_ms_per_GiB (process CPU time, user + system:
+ * steadier on a busy machine), faults (per iteration), faults_per_GiB, and the phases of
  * an iteration: setup_ms (map, or nmm_boot), touch_ms, teardown_ms (unmap, or nmm_shutdown);
  * numamm runs also boot_ms and memmap_ms as nmm_node_info() reports them (summed over nodes).
  *
@@ -61,6 +62,16 @@ static double now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the whole process (user + system, every thread numamm may start): unlike the
+ * wall clock it does not count time spent waiting for a CPU on a busy machine. */
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -165,7 +176,7 @@ static void bm_raw(gbench_state *st, void *user)
 	const struct boot_case *c = user;
 	size_t len = (size_t)gbench_range_x(st, 0) << 20;
 	struct bench_faults f0, df;
-	double t0, t1, t2, t3, ms = 0, setup_ms = 0, touch_ms = 0, teardown_ms = 0;
+	double t0, t1, t2, t3, c0, ms = 0, cms = 0, setup_ms = 0, touch_ms = 0, teardown_ms = 0;
 	char msg[160];
 
 	if (c->kind == RAW_HUGETLB && skip_without_hugepages(st, (long)(len / SZ_2M)))
@@ -177,6 +188,7 @@ static void bm_raw(gbench_state *st, void *user)
 		int fd;
 
 		t0 = now_ms();
+		c0 = cpu_ms();
 		p = raw_map(c->kind, len, &base, &base_len, &fd);
 		if (!p) {
 			snprintf(msg, sizeof(msg), "%s: map %zu MiB: %s", raw_names[c->kind],
@@ -199,6 +211,7 @@ static void bm_raw(gbench_state *st, void *user)
 		if (fd >= 0)
 			close(fd);
 		t3 = now_ms();
+		cms += cpu_ms() - c0;
 		ms += t3 - t0;
 		setup_ms += t1 - t0;
 		touch_ms += t2 - t1;
@@ -209,6 +222,7 @@ static void bm_raw(gbench_state *st, void *user)
 	bench_faults_since(&f0, &df);
 	bench_faults_report(st, &f0);
 	gbench_counter(st, "ms_per_GiB", ms / (len / GiB), GBENCH_COUNTER_AVG_ITERATIONS);
+	gbench_counter(st, "cpu_ms_per_GiB", cms / (len / GiB), GBENCH_COUNTER_AVG_ITERATIONS);
 	gbench_counter(st, "faults_per_GiB", (double)df.minflt / (len / GiB),
 		       GBENCH_COUNTER_AVG_ITERATIONS);
 	report_phases(st, setup_ms, touch_ms, teardown_ms);
@@ -277,7 +291,7 @@ static void bm_numamm(gbench_state *st, void *user)
 	const struct boot_case *c = user;
 	int64_t mib = gbench_range_x(st, 0);
 	struct bench_faults f0, df;
-	double t0, t1, t2, t3, ms = 0, boot_ms = 0, memmap_ms = 0;
+	double t0, t1, t2, t3, c0, ms = 0, cms = 0, boot_ms = 0, memmap_ms = 0;
 	double setup_ms = 0, touch_ms = 0, teardown_ms = 0;
 	static struct node_times per_node[NMM_MAX_NODES];
 	const char *extra = getenv("NUMAMM_BENCH_BOOT_EXTRA");
@@ -299,6 +313,7 @@ static void bm_numamm(gbench_state *st, void *user)
 		int err;
 
 		t0 = now_ms();
+		c0 = cpu_ms();
 		err = nmm_boot(line);
 		t1 = now_ms();
 		if (err) {
@@ -311,6 +326,7 @@ static void bm_numamm(gbench_state *st, void *user)
 		t2 = now_ms();
 		nmm_shutdown();
 		t3 = now_ms();
+		cms += cpu_ms() - c0;
 		ms += t3 - t0;
 		setup_ms += t1 - t0;
 		touch_ms += t2 - t1;
@@ -321,6 +337,7 @@ static void bm_numamm(gbench_state *st, void *user)
 	bench_faults_since(&f0, &df);
 	bench_faults_report(st, &f0);
 	gbench_counter(st, "ms_per_GiB", ms / (bytes / GiB), GBENCH_COUNTER_AVG_ITERATIONS);
+	gbench_counter(st, "cpu_ms_per_GiB", cms / (bytes / GiB), GBENCH_COUNTER_AVG_ITERATIONS);
 	gbench_counter(st, "faults_per_GiB", (double)df.minflt / (bytes / GiB),
 		       GBENCH_COUNTER_AVG_ITERATIONS);
 	gbench_counter(st, "boot_ms", boot_ms, GBENCH_COUNTER_AVG_ITERATIONS);
