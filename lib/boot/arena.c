@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <numamm/linux/highmem.h>
 #include <numamm/linux/mm.h>
 
 #include "boot.h"
@@ -77,6 +78,8 @@ int nmm_linear_map_reserve(uint64_t phys_end, char *err, size_t errlen)
 
 void nmm_linear_map_release(void)
 {
+	/* kmap slots map the node memfds too: they go with the linear map. */
+	nmm_highmem_release();
 	if (linear_reservation)
 		munmap(linear_reservation, linear_reservation_len);
 	linear_reservation = NULL;
