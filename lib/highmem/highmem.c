@@ -108,6 +108,14 @@ int nmm_highmem_map_chunk(void *slot, size_t slot_size, const struct nmm_highmem
 	return 0;
 }
 
+/**
+ * nmm_highmem_bad_range - report a highmem helper called with a range past the page's end.
+ * @fn: the helper's name
+ * @offset: the offset it was given
+ * @len: the length it was given
+ *
+ * Context: any.
+ */
 void nmm_highmem_bad_range(const char *fn, size_t offset, size_t len)
 {
 	fprintf(stderr, "numamm: WARNING: %s: offset %zu + len %zu crosses the end of the page\n", fn,

@@ -134,8 +134,9 @@ static inline void kunmap_atomic(const void *addr) { kunmap_local(addr); }
 unsigned int nmm_pkmap_slots(void);
 
 /**
- * nmm_kmap_local_depth - how many kmap_local/kmap_atomic mappings this thread holds.
+ * nmm_kmap_local_depth - how many kmap_local/kmap_atomic slots this thread holds.
  *
+ * A mapping released out of order keeps its slot until the mappings above it are released.
  * Context: any.
  * Return: 0..KM_MAX_IDX.
  */
