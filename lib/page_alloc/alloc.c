@@ -171,6 +171,10 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, int mt,
 			zone->buddy_ev.numa_hit++;
 		else
 			zone->buddy_ev.numa_miss++;
+		if (zone->node == numa_node_id())
+			zone->buddy_ev.numa_local++;
+		else
+			zone->buddy_ev.numa_other++;
 		trace_mm_page_alloc_zone_locked(page, order, mt, 0);
 	}
 	spin_unlock(&zone->lock);

@@ -15,7 +15,8 @@
 #include <numamm/linux/compiler.h>
 
 #define NMM_TRACE_SEMAPHORE(name) numamm_##name##_semaphore
-#define NMM_DECLARE_TRACE(name) extern volatile unsigned short NMM_TRACE_SEMAPHORE(name)
+#define NMM_DECLARE_TRACE(name) \
+	extern volatile unsigned short NMM_TRACE_SEMAPHORE(name) __attribute__((visibility("hidden")))
 #define NMM_TRACE_ENABLED(name) unlikely(NMM_TRACE_SEMAPHORE(name))
 
 NMM_DECLARE_TRACE(mm_page_alloc);

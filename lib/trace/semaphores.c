@@ -3,7 +3,7 @@
 #include "events.h"
 
 #define NMM_DEFINE_TRACE(name) \
-	__extension__ volatile unsigned short NMM_TRACE_SEMAPHORE(name) __attribute__((section(".probes"), used)) = 0
+	__extension__ volatile unsigned short NMM_TRACE_SEMAPHORE(name) __attribute__((section(".probes"), used, visibility("hidden"))) = 0
 
 NMM_DEFINE_TRACE(mm_page_alloc);
 NMM_DEFINE_TRACE(mm_page_free);

@@ -3,6 +3,9 @@
 #ifndef NUMAMM_TESTS_PA_TEST_H
 #define NUMAMM_TESTS_PA_TEST_H
 
+#include <errno.h>
+#include <string.h>
+
 #include <numamm/linux/gfp.h>
 #include <numamm/numamm.h>
 

@@ -1,0 +1,95 @@
+/* shrinker_called_with_gfp_mask: when memory runs out, a GFP_KERNEL allocation runs the
+ * registered shrinkers (direct reclaim) with its own mask and succeeds with what they freed;
+ * under GFP_NOFS the shrinker sees no __GFP_FS and may refuse (SHRINK_STOP); GFP_NOWAIT and
+ * GFP_ATOMIC never call shrinkers themselves; unregister_shrinker stops the calls. */
+#include <numamm/linux/shrinker.h>
+
+#include "pa_test.h"
+
+#define CACHE 40000
+static struct page *cache[CACHE];
+static int ncache;
+static gfp_t last_mask;
+static int scans;
+static bool needs_fs = true;
+
+static unsigned long count(struct shrinker *s, struct shrink_control *sc)
+{
+	(void)s;
+	(void)sc;
+	return (unsigned long)ncache;
+}
+
+static unsigned long scan(struct shrinker *s, struct shrink_control *sc)
+{
+	(void)s;
+	last_mask = sc->gfp_mask;
+	scans++;
+	if (needs_fs && !(sc->gfp_mask & __GFP_FS))
+		return SHRINK_STOP;
+	unsigned long freed = 0;
+	while (freed < sc->nr_to_scan && ncache) {
+		__free_page(cache[--ncache]);
+		freed++;
+	}
+	return freed;
+}
+
+static struct shrinker shr = { .count_objects = count, .scan_objects = scan, .seeks = DEFAULT_SEEKS };
+
+int main(void)
+{
+	REQUIRE(nmm_boot("memmap=96M@0x100000000") == 0);
+	/* Fill memory: half into the shrinkable cache, the rest held by the test. */
+	static struct page *held[40000];
+	int nheld = 0;
+	while (ncache < CACHE && (cache[ncache] = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY)))
+		ncache++;
+	REQUIRE(ncache < CACHE);   /* memory ran out before the cache filled */
+	/* Give half the cache back to the test's own hold, so memory stays full. */
+	while (ncache > CACHE / 4 && nheld < 40000)
+		held[nheld++] = cache[--ncache];
+	/* Registered only now: while filling, reclaim would have emptied the cache we fill. */
+	CHECK_EQ(register_shrinker(&shr, "test-cache-%d", 1), 0);
+	CHECK_EQ(register_shrinker(&shr, "twice"), -EINVAL);
+	CHECK(!strcmp(shr.name, "test-cache-1"));
+
+	/* GFP_NOWAIT: no direct reclaim, so no shrinker call and a failure. */
+	scans = 0;
+	CHECK(alloc_page(GFP_NOWAIT | __GFP_NOWARN) == NULL);
+	CHECK_EQ(scans, 0);
+
+	/* GFP_NOFS: the shrinker is called without __GFP_FS and refuses. */
+	scans = 0;
+	int have = ncache;
+	struct page *p = alloc_page(GFP_NOFS | __GFP_NOWARN | __GFP_NORETRY);
+	CHECK(scans > 0);
+	CHECK_EQ(last_mask & __GFP_FS, 0);
+	CHECK_EQ(last_mask & GFP_NOFS, GFP_NOFS);
+	CHECK_EQ(ncache, have);
+	CHECK(p == NULL);
+
+	/* GFP_KERNEL: called with GFP_KERNEL, frees, and the allocation succeeds. */
+	scans = 0;
+	p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	CHECK(scans > 0);
+	CHECK_EQ(last_mask & GFP_KERNEL, GFP_KERNEL);
+	CHECK(ncache < have);
+	CHECK(p != NULL);
+	if (p)
+		__free_page(p);
+
+	/* Unregistered: no more calls. */
+	unregister_shrinker(&shr);
+	scans = 0;
+	while ((held[nheld] = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY)) && nheld < 39999)
+		nheld++;
+	CHECK_EQ(scans, 0);
+	while (nheld--)
+		__free_page(held[nheld]);
+	while (ncache)
+		__free_page(cache[--ncache]);
+	CHECK(all_zones_valid());
+	nmm_shutdown();
+	return test_done();
+}
