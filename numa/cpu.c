@@ -5,6 +5,8 @@
 #include <numamm/cpu.h>
 #include <numamm/numa.h>
 
+__thread struct nmm_cpu_hint_cache nmm_cpu_hint __attribute__((tls_model("initial-exec")));
+
 /**
  * nmm_numa_current_cpu - the CPU this thread runs on.
  *
@@ -17,4 +19,11 @@
 int nmm_numa_current_cpu(void)
 {
 	return nmm_cpu_current();
+}
+
+int nmm_cpu_hint_refresh(void)
+{
+	nmm_cpu_hint.cpu = sched_getcpu();
+	nmm_cpu_hint.countdown = NMM_CPU_HINT_REFRESH - 1;
+	return nmm_cpu_hint.cpu;
 }

@@ -38,6 +38,26 @@ static inline int nmm_cpu_current_slow(void)
 	return sched_getcpu();
 }
 
+/* Per-thread cache of sched_getcpu() for nmm_cpu_current_hint() when there is no rseq. */
+struct nmm_cpu_hint_cache {
+	int cpu;
+	unsigned int countdown;
+};
+extern __thread struct nmm_cpu_hint_cache nmm_cpu_hint __attribute__((tls_model("initial-exec")));
+#define NMM_CPU_HINT_REFRESH 64
+
+/* nmm_cpu_hint_refresh - ask sched_getcpu() and restart the countdown (out of line, rare). */
+int nmm_cpu_hint_refresh(void);
+
+static inline int nmm_cpu_current_hint_slow(void)
+{
+	if (__builtin_expect(nmm_cpu_hint.countdown != 0, 1)) {
+		nmm_cpu_hint.countdown--;
+		return nmm_cpu_hint.cpu;
+	}
+	return nmm_cpu_hint_refresh();
+}
+
 /**
  * nmm_cpu_current - the CPU the calling thread is running on.
  *
@@ -61,6 +81,31 @@ static inline int nmm_cpu_current(void)
 	}
 #endif
 	return nmm_cpu_current_slow();
+}
+
+/**
+ * nmm_cpu_current_hint - the CPU the calling thread is probably running on, for per-CPU caches.
+ *
+ * With rseq this is nmm_cpu_current(). Without it, sched_getcpu() is asked once every
+ * NMM_CPU_HINT_REFRESH calls and cached per thread in between, so a thread that migrated keeps
+ * using its old CPU's cache for a while: callers must be correct for any CPU id (the page
+ * allocator's pcp lists and the slab per-CPU caches take a per-CPU lock), it only costs locality.
+ * Return: a CPU id, or -1 if sched_getcpu() fails.
+ */
+static inline int nmm_cpu_current_hint(void)
+{
+#if NMM_HAVE_GLIBC_RSEQ
+	/* glibc keeps the rseq area in every thread's TCB even when it did not register it
+	 * (__rseq_size == 0); cpu_id then stays negative (RSEQ_CPU_ID_UNINITIALIZED or
+	 * REGISTRATION_FAILED), so the sign test alone picks the path. */
+	const struct rseq *rs = (const struct rseq *)
+		((const char *)__builtin_thread_pointer() + __rseq_offset);
+	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(cpu >= 0, 1))
+		return cpu;
+#endif
+	return nmm_cpu_current_hint_slow();
 }
 
 /* nmm_cpu_has_rseq - true when nmm_cpu_current() takes the rseq fast path in this thread. */

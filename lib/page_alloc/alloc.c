@@ -20,6 +20,7 @@
 
 #include "../boot/boot.h"
 #include "../trace/events.h"
+#include "fastpath.h"
 #include "internal.h"
 
 extern bool nmm_mobility_grouping;
@@ -62,6 +63,8 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, i
 	return false;
 }
 
+static void free_the_page_untraced(struct page *page, unsigned int order);
+
 static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
 				       int highest_zoneidx, unsigned int alloc_flags)
 {
@@ -94,8 +97,10 @@ static void prep_compound_page(struct page *page, unsigned int order)
 
 void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 {
+	int mt = nmm_mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE;
 	set_page_count(page, 1);
 	nmm_set_page_alloc_order1(page, order + 1);
+	page->flags = (page->flags & ~NMM_ALLOC_MT_MASK) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT);
 	if (gfp & __GFP_ZERO)
 		clear_page_range(page, order);
 	if (order && (gfp & __GFP_COMP))
@@ -322,8 +327,14 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, voi
 	return page;
 }
 
+/* The order-0 fast path: no call made on it, everything else one tail call away. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	if (likely(!order && !(gfp & NMM_GFP_NOFAST) && !NMM_TRACE_ENABLED(mm_page_alloc))) {
+		struct page *page = nmm_alloc_page_fast(gfp);
+		if (likely(page))
+			return page;
+	}
 	return __alloc_pages(gfp, order, NUMA_NO_NODE, NULL);
 }
 
@@ -346,11 +357,19 @@ unsigned long get_zeroed_page(gfp_t gfp)
 /* free_the_page - checks, then the pcp list (orders 0..3) or the buddy lists. */
 void free_the_page(struct page *page, unsigned int order)
 {
+	trace_mm_page_free(page, order);
+	free_the_page_untraced(page, order);
+}
+
+static void free_the_page_untraced(struct page *page, unsigned int order)
+{
 	unsigned int order1 = nmm_page_alloc_order1(page);
 	if (unlikely(order1 != order + 1)) {
 		if (!order1) {
 			bad_page(page, PageReserved(page) ? "freeing a reserved page"
 				       : "freeing a page that is not allocated (double free?)");
+			if (PageReserved(page))
+				set_page_count(page, 1);   /* reserved pages keep their boot reference */
 			return;
 		}
 		char why[96];
@@ -368,7 +387,6 @@ void free_the_page(struct page *page, unsigned int order)
 	}
 	nmm_set_page_alloc_order1(page, 0);
 	page->mapping = NULL;
-	trace_mm_page_free(page, order);
 	if (likely(order <= PAGE_ALLOC_COSTLY_ORDER) && free_unref_page(page, order))
 		return;
 	struct zone *zone = page_zone(page);
@@ -391,7 +409,37 @@ static inline bool page_ref_put_checked(struct page *page)
 	return false;
 }
 
+/* Slow halves of __free_pages(), kept out of line so the fast path needs no stack frame. */
+static noinline void free_page_after_put(struct page *page, int old)
+{
+	if (old == 1) {
+		free_the_page(page, 0);
+	} else if (old <= 0) {
+		__atomic_fetch_add(&page->_refcount.counter, 1, __ATOMIC_RELAXED);
+		bad_page(page, "reference count already zero (double free?)");
+	}
+}
+
+static noinline void __free_pages_slow(struct page *page, unsigned int order);
+
 void __free_pages(struct page *page, unsigned int order)
+{
+	if (likely(page && !order)) {
+		int old = __atomic_fetch_sub(&page->_refcount.counter, 1, __ATOMIC_ACQ_REL);
+		if (likely(old == 1 && !NMM_TRACE_ENABLED(mm_page_free))) {
+			struct nmm_pcp_fast *f;
+			int r = nmm_free_page_fast(page, &f);
+			if (likely(r == NMM_FREE_DONE))
+				return;
+			if (r == NMM_FREE_DONE_DRAIN)
+				return nmm_pcp_drain_over_high(f);
+		}
+		return free_page_after_put(page, old);
+	}
+	return __free_pages_slow(page, order);
+}
+
+static noinline void __free_pages_slow(struct page *page, unsigned int order)
 {
 	if (unlikely(!page))
 		return;

@@ -15,6 +15,7 @@
 #include <numamm/numamm.h>
 
 #include "../boot/boot.h"
+#include "fastpath.h"
 #include "internal.h"
 
 int nmm_nr_cpu_ids = 1;
@@ -104,6 +105,28 @@ void memblock_free_all(void)
 	(void)total;
 }
 
+/* Each CPU's fast path serves GFP_KERNEL-class order-0 requests from the first zone (at or
+ * below ZONE_NORMAL) of its node's zonelist, when that zone is on its own node. */
+static void build_fast_table(void)
+{
+	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
+		int nid = nmm_topo.cpu_to_node[cpu];
+		nmm_pcp_fast[cpu] = (struct nmm_pcp_fast){ NULL, NULL, 0 };
+		if (nid < 0 || !node_state_memory(nid))
+			continue;
+		struct zoneref *zr;
+		struct zone *zone;
+		for_each_zone_zonelist(zone, zr, &NODE_DATA(nid)->node_zonelists[ZONELIST_FALLBACK], ZONE_NORMAL) {
+			if (zone->node == nid)
+				nmm_pcp_fast[cpu] = (struct nmm_pcp_fast){
+					&zone->per_cpu_pageset[cpu], zone,
+					((unsigned long)nid << NMM_NODES_PGSHIFT) |
+						((unsigned long)zone_idx(zone) << NMM_ZONES_PGSHIFT) };
+			break;
+		}
+	}
+}
+
 int nmm_page_alloc_init(char *err, size_t errlen)
 {
 	const struct nmm_numa_topology *t = &nmm_topo;
@@ -127,11 +150,13 @@ int nmm_page_alloc_init(char *err, size_t errlen)
 				zone_set_pcp_limits(zone);
 		}
 	setup_per_zone_wmarks();
+	build_fast_table();
 	return 0;
 }
 
 void nmm_page_alloc_release(void)
 {
+	memset(nmm_pcp_fast, 0, sizeof(nmm_pcp_fast));
 	nmm_kswapd_stop_all();
 	nmm_watermarks_reset();
 }

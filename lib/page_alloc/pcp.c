@@ -8,31 +8,19 @@
  * A list runs dry → rmqueue_bulk() refills `batch` pages; a set grows past `high` → `batch`
  * pages, coldest (tail) first, go back to the buddy.
  */
-#include <numamm/cpu.h>
+#include "fastpath.h"
 
-#include "../trace/events.h"
-#include "internal.h"
-
-static inline unsigned int this_cpu(void)
-{
-	unsigned int cpu = (unsigned int)nmm_cpu_current();
-	return likely(cpu < (unsigned int)nmm_nr_cpu_ids) ? cpu : 0;
-}
-
-static inline struct per_cpu_pages *this_cpu_pcp(struct zone *zone)
-{
-	return &zone->per_cpu_pageset[this_cpu()];
-}
+struct nmm_pcp_fast nmm_pcp_fast[NMM_MAX_CPUS];
 
 struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
 			     unsigned int alloc_flags, int preferred_nid)
 {
-	unsigned int cpu = this_cpu();
+	unsigned int cpu = nmm_this_cpu();
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 	if (unlikely(!spin_trylock(&pcp->lock)))
 		return NULL;
 	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
-	if (unlikely(list_empty(list))) {
+	if (list_empty(list)) {
 		int batch = pcp->batch >> order;
 		int got = rmqueue_bulk(zone, order, batch > 1 ? batch : 1, list, migratetype, alloc_flags);
 		if (!got) {
@@ -40,20 +28,17 @@ struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratet
 			return NULL;
 		}
 		pcp->count += got << order;
-		pcp->ev.pcp_refill++;
+		pcp->ev.refill_pages += (unsigned long)got << order;
+		pcp->ev.refills++;
 	}
 	struct page *page = list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
 	__ClearPagePcp(page);
 	pcp->count -= 1 << order;
-	pcp->ev.pgalloc += 1UL << order;
-	if (likely(zone->node == preferred_nid))
-		pcp->ev.numa_hit++;
-	else
+	pcp->ev.extra_pages += (1UL << order) - 1;
+	if (unlikely(zone->node != preferred_nid))
 		pcp->ev.numa_miss++;
-	if (likely(zone->node == cpu_to_node((int)cpu)))
-		pcp->ev.numa_local++;
-	else
+	if (unlikely(zone->node != cpu_to_node((int)cpu)))
 		pcp->ev.numa_other++;
 	spin_unlock(&pcp->lock);
 	return page;
@@ -75,20 +60,30 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			__free_one_page(page, page_to_pfn(page), zone, order, mt);
 			__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
 			pcp->count -= 1 << order;
+			pcp->ev.drain_pages += 1UL << order;
 			count -= 1 << order;
 		}
 	}
 	spin_unlock(&zone->lock);
-	pcp->ev.pcp_drain++;
+	pcp->ev.drains++;
+}
+
+noinline void nmm_pcp_drain_over_high(struct nmm_pcp_fast *f)
+{
+	struct per_cpu_pages *pcp = f->pcp;
+	spin_lock(&pcp->lock);
+	if (pcp->count >= pcp->high)
+		free_pcppages_bulk(f->zone, pcp->batch, pcp);
+	spin_unlock(&pcp->lock);
 }
 
 bool free_unref_page(struct page *page, unsigned int order)
 {
-	struct zone *zone = page_zone(page);
-	int mt = get_pageblock_migratetype(page);
+	int mt = (int)((page->flags & NMM_ALLOC_MT_MASK) >> NMM_ALLOC_MT_PGSHIFT);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;   /* highatomic and isolated pageblocks go straight to the buddy */
-	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
+	struct zone *zone = page_zone(page);
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[nmm_this_cpu()];
 	if (unlikely(!spin_trylock(&pcp->lock)))
 		return false;
 	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, order)]);

@@ -69,8 +69,23 @@ void nmm_zone_events(struct zone *zone, struct zone_cpu_events *sum)
 	events_add(sum, &zone->buddy_ev);
 	if (!zone->per_cpu_pageset)
 		return;
-	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++)
-		events_add(sum, &zone->per_cpu_pageset[cpu].ev);
+	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
+		/* The pcp fast paths count frees only; see struct pcp_raw_events. */
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+		const struct pcp_raw_events *r = &pcp->ev;
+		spin_lock(&pcp->lock);
+		/* pages allocated, and allocations (NUMA events count allocations, as the kernel) */
+		unsigned long alloc = r->refill_pages + r->pgfree - r->drain_pages - (unsigned long)pcp->count;
+		unsigned long events = alloc - r->extra_pages;
+		struct zone_cpu_events e = {
+			.pgalloc = alloc, .pgfree = r->pgfree,
+			.numa_hit = events - r->numa_miss, .numa_miss = r->numa_miss,
+			.numa_local = events - r->numa_other, .numa_other = r->numa_other,
+			.pcp_refill = r->refills, .pcp_drain = r->drains,
+		};
+		spin_unlock(&pcp->lock);
+		events_add(sum, &e);
+	}
 }
 
 /* walk_zones_in_node(): every (populated) zone of every node, optionally under zone->lock. */

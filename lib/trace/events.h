@@ -26,52 +26,45 @@ NMM_DECLARE_TRACE(mm_page_alloc_zone_locked);
 NMM_DECLARE_TRACE(mm_page_pcpu_drain);
 NMM_DECLARE_TRACE(mm_page_alloc_extfrag);
 
+/*
+ * Each probe has exactly one site, in an out-of-line function of lib/trace/events.c, however
+ * many places fire it: perf (6.1) cannot create an event for an SDT name that appears at two
+ * sites. The inline trace_*() tests the semaphore and calls it only when someone listens.
+ */
+struct page;
+void nmm_trace_mm_page_alloc(struct page *page, unsigned int order, unsigned int gfp, int mt);
+void nmm_trace_mm_page_free(struct page *page, unsigned int order);
+void nmm_trace_mm_page_free_batched(struct page *page);
+void nmm_trace_mm_page_alloc_zone_locked(struct page *page, unsigned int order, int mt, int refill);
+void nmm_trace_mm_page_pcpu_drain(struct page *page, unsigned int order, int mt);
+void nmm_trace_mm_page_alloc_extfrag(struct page *page, int alloc_order, int fallback_order, int alloc_mt,
+				     int fallback_mt, int change_ownership);
+
 /* mm_page_alloc(page, pfn, order, gfp_flags, migratetype) */
-#define trace_mm_page_alloc(page, order, gfp, mt)                                                  \
-	do {                                                                                        \
-		if (NMM_TRACE_ENABLED(mm_page_alloc))                                               \
-			STAP_PROBE5(numamm, mm_page_alloc, (page), (page) ? page_to_pfn(page) : 0UL, \
-				    (unsigned)(order), (unsigned)(gfp), (int)(mt));                 \
-	} while (0)
-
+#define trace_mm_page_alloc(page, order, gfp, mt) \
+	do { if (NMM_TRACE_ENABLED(mm_page_alloc)) nmm_trace_mm_page_alloc(page, order, gfp, mt); } while (0)
 /* mm_page_free(page, pfn, order) */
-#define trace_mm_page_free(page, order)                                                             \
-	do {                                                                                        \
-		if (NMM_TRACE_ENABLED(mm_page_free))                                                \
-			STAP_PROBE3(numamm, mm_page_free, (page), page_to_pfn(page), (unsigned)(order)); \
-	} while (0)
-
+#define trace_mm_page_free(page, order) \
+	do { if (NMM_TRACE_ENABLED(mm_page_free)) nmm_trace_mm_page_free(page, order); } while (0)
 /* mm_page_free_batched(page, pfn) */
-#define trace_mm_page_free_batched(page)                                                            \
-	do {                                                                                        \
-		if (NMM_TRACE_ENABLED(mm_page_free_batched))                                        \
-			STAP_PROBE2(numamm, mm_page_free_batched, (page), page_to_pfn(page));       \
-	} while (0)
-
+#define trace_mm_page_free_batched(page) \
+	do { if (NMM_TRACE_ENABLED(mm_page_free_batched)) nmm_trace_mm_page_free_batched(page); } while (0)
 /* mm_page_alloc_zone_locked(page, pfn, order, migratetype, percpu_refill) */
-#define trace_mm_page_alloc_zone_locked(page, order, mt, refill)                                    \
+#define trace_mm_page_alloc_zone_locked(page, order, mt, refill)                                   \
 	do {                                                                                        \
 		if (NMM_TRACE_ENABLED(mm_page_alloc_zone_locked))                                   \
-			STAP_PROBE5(numamm, mm_page_alloc_zone_locked, (page), page_to_pfn(page),   \
-				    (unsigned)(order), (int)(mt), (int)(refill));                   \
+			nmm_trace_mm_page_alloc_zone_locked(page, order, mt, refill);               \
 	} while (0)
-
 /* mm_page_pcpu_drain(page, pfn, order, migratetype) */
-#define trace_mm_page_pcpu_drain(page, order, mt)                                                   \
-	do {                                                                                        \
-		if (NMM_TRACE_ENABLED(mm_page_pcpu_drain))                                          \
-			STAP_PROBE4(numamm, mm_page_pcpu_drain, (page), page_to_pfn(page),          \
-				    (unsigned)(order), (int)(mt));                                  \
-	} while (0)
-
+#define trace_mm_page_pcpu_drain(page, order, mt) \
+	do { if (NMM_TRACE_ENABLED(mm_page_pcpu_drain)) nmm_trace_mm_page_pcpu_drain(page, order, mt); } while (0)
 /* mm_page_alloc_extfrag(page, pfn, alloc_order, fallback_order, alloc_migratetype,
  *                       fallback_migratetype, change_ownership) */
-#define trace_mm_page_alloc_extfrag(page, alloc_order, fallback_order, alloc_mt, fallback_mt, owner) \
-	do {                                                                                        \
-		if (NMM_TRACE_ENABLED(mm_page_alloc_extfrag))                                       \
-			STAP_PROBE7(numamm, mm_page_alloc_extfrag, (page), page_to_pfn(page),       \
-				    (int)(alloc_order), (int)(fallback_order), (int)(alloc_mt),     \
-				    (int)(fallback_mt), (int)(owner));                              \
+#define trace_mm_page_alloc_extfrag(page, alloc_order, fallback_order, alloc_mt, fallback_mt, owner)  \
+	do {                                                                                         \
+		if (NMM_TRACE_ENABLED(mm_page_alloc_extfrag))                                        \
+			nmm_trace_mm_page_alloc_extfrag(page, alloc_order, fallback_order, alloc_mt, \
+							fallback_mt, owner);                         \
 	} while (0)
 
 #endif

@@ -3,6 +3,7 @@
  * count numa_miss there and numa_foreign at home, while __GFP_THISNODE fails instead; pages of
  * every node are really placed on the (real) node backing it. */
 #include "pa_test.h"
+#include "stats/stats.h"
 
 static struct page *held[70000];
 
@@ -32,11 +33,10 @@ int main(void)
 	struct page *p = alloc_pages_node(2, GFP_KERNEL | __GFP_NOWARN, 0);
 	REQUIRE(p);
 	CHECK_EQ(page_to_nid(p), 1);
-	unsigned long miss = 0, foreign = 0;
-	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++)
-		miss += z1->per_cpu_pageset[cpu].ev.numa_miss;
-	miss += z1->buddy_ev.numa_miss;
-	foreign = NODE_DATA(2)->node_zones[ZONE_NORMAL].buddy_ev.numa_foreign;
+	struct zone_cpu_events ev1, ev2;
+	nmm_zone_events(z1, &ev1);
+	nmm_zone_events(&NODE_DATA(2)->node_zones[ZONE_NORMAL], &ev2);
+	unsigned long miss = ev1.numa_miss, foreign = ev2.numa_foreign;
 	CHECK(miss >= 1);
 	CHECK(foreign >= 1);
 	__free_page(p);

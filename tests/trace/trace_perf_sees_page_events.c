@@ -140,7 +140,7 @@ static int workload(int n)
 /* ---- the driver ---- */
 
 static char tmpdir[64];
-static char created[8][96];   /* perf events we added, deleted at exit */
+static char created[16][96];   /* perf events we added, deleted at exit */
 static int nr_created;
 
 static void cleanup(void)
@@ -206,8 +206,10 @@ static int parse_workload(const char *text, struct wl_out *w)
 	return 0;
 }
 
-/* perf probe -f -x @object sdt_numamm:@probe; Return: the event name perf made ("" on error). */
-static const char *add_probe(const char *object, const char *probe)
+/* perf probe -f -x @object sdt_numamm:@probe. A probe used at several places in the code gets
+ * one event per site (mm_page_alloc, mm_page_alloc_1, ...). Return: how many events perf made,
+ * their names appended to created[]. */
+static int add_probe(const char *object, const char *probe)
 {
 	char cmd[2048], out[128];
 	snprintf(out, sizeof(out), "%s/probe.out", tmpdir);
@@ -216,17 +218,20 @@ static const char *add_probe(const char *object, const char *probe)
 		 object, probe);
 	int rc = run(cmd, out);
 	char *text = slurp(out);
+	int n = 0;
 	const char *at = strstr(text, "Added new event");
-	char ev[96] = "";
-	if (rc == 0 && at && sscanf(at, "Added new event%*[^\n]\n %95s", ev) == 1 && !strncmp(ev, "sdt_numamm:", 11)) {
-		REQUIRE(nr_created < 8);
-		snprintf(created[nr_created], sizeof(created[0]), "%s", ev);
-		free(text);
-		return created[nr_created++];
+	for (const char *l = at ? strchr(at, '\n') : NULL; rc == 0 && l && *l; l = strchr(l + 1, '\n')) {
+		char ev[96] = "";
+		if (sscanf(l, " %95s", ev) != 1 || strncmp(ev, "sdt_numamm:", 11))
+			continue;
+		REQUIRE(nr_created < 16);
+		snprintf(created[nr_created++], sizeof(created[0]), "%s", ev);
+		n++;
 	}
-	fprintf(stderr, "'%s' failed (%d):\n%s\n", cmd, rc, text);
+	if (!n)
+		fprintf(stderr, "'%s' failed (%d):\n%s\n", cmd, rc, text);
 	free(text);
-	return "";
+	return n;
 }
 
 /* Count `perf script` lines of event @ev whose args contain @need (NULL: any). */
@@ -264,9 +269,12 @@ static void scenario(const char *label, const char *object, const char *workload
 	CHECK_EQ(w.site, 0x90);   /* the nop: no breakpoint, nothing evaluated */
 
 	/* 2. define the probes */
-	const char *ev_alloc = add_probe(object, "mm_page_alloc");
-	const char *ev_free = add_probe(object, "mm_page_free");
-	REQUIRE(ev_alloc[0] && ev_free[0]);
+	int first_alloc = nr_created, n_alloc = add_probe(object, "mm_page_alloc");
+	int first_free = nr_created, n_free = add_probe(object, "mm_page_free");
+	REQUIRE(n_alloc > 0 && n_free > 0);
+	char events[2048] = "";
+	for (int i = 0; i < nr_created; i++)
+		snprintf(events + strlen(events), sizeof(events) - strlen(events), " -e '%s'", created[i]);
 
 	/* 3. defined but not recorded: still off */
 	REQUIRE(run(cmd, out) == 0);
@@ -277,8 +285,8 @@ static void scenario(const char *label, const char *object, const char *workload
 	CHECK_EQ(w.site, 0x90);
 
 	/* 4. record */
-	snprintf(cmd, sizeof(cmd), "perf record -N -q -o '%s/perf.data' -e '%s' -e '%s' -- '%s' workload %d",
-		 tmpdir, ev_alloc, ev_free, workload_bin, NR_BLOCKS);
+	snprintf(cmd, sizeof(cmd), "perf record -N -q -o '%s/perf.data'%s -- '%s' workload %d",
+		 tmpdir, events, workload_bin, NR_BLOCKS);
 	int rc = run(cmd, out);
 	text = slurp(out);
 	if (rc != 0 || parse_workload(text, &w) != 0) {
@@ -300,11 +308,16 @@ static void scenario(const char *label, const char *object, const char *workload
 	char want[64], pfn[64];
 	snprintf(want, sizeof(want), "arg3=%d arg4=%u ", w.order, w.gfp);
 	snprintf(pfn, sizeof(pfn), "arg2=%lu ", w.first_pfn);
-	int allocs = count_events(script, ev_alloc, want);
-	int frees = count_events(script, ev_free, "arg3=1");   /* mm_page_free(page, pfn, order) */
-	int first = count_events(script, ev_alloc, pfn);
-	fprintf(stderr, "%s: perf saw %d %s (order %d, gfp %#x), %d %s of order 1; first pfn %lu seen %d times\n",
-		label, allocs, ev_alloc, w.order, w.gfp, frees, ev_free, w.first_pfn, first);
+	int allocs = 0, frees = 0, first = 0;
+	for (int i = first_alloc; i < first_alloc + n_alloc; i++) {
+		allocs += count_events(script, created[i], want);
+		first += count_events(script, created[i], pfn);
+	}
+	for (int i = first_free; i < first_free + n_free; i++)
+		frees += count_events(script, created[i], "arg3=1");   /* mm_page_free(page, pfn, order) */
+	fprintf(stderr, "%s: perf saw %d mm_page_alloc (order %d, gfp %#x) over %d site(s), %d mm_page_free of "
+		"order 1 over %d site(s); first pfn %lu seen %d times\n",
+		label, allocs, w.order, w.gfp, n_alloc, frees, n_free, w.first_pfn, first);
 	CHECK(allocs >= NR_BLOCKS);
 	CHECK(frees >= NR_BLOCKS);
 	CHECK(first >= 1);

@@ -45,7 +45,7 @@ static inline struct page *pfn_to_page(unsigned long pfn)
 
 static inline unsigned long page_to_section(const struct page *page)
 {
-	return (page->flags >> NMM_SECTIONS_PGSHIFT) & NMM_SECTIONS_MASK;
+	return (__atomic_load_n(&page->flags, __ATOMIC_RELAXED) >> NMM_SECTIONS_PGSHIFT) & NMM_SECTIONS_MASK;
 }
 
 static inline unsigned long page_to_pfn(const struct page *page)
@@ -55,12 +55,12 @@ static inline unsigned long page_to_pfn(const struct page *page)
 
 static inline int page_to_nid(const struct page *page)
 {
-	return (int)((page->flags >> NMM_NODES_PGSHIFT) & NMM_NODES_MASK);
+	return (int)((__atomic_load_n(&page->flags, __ATOMIC_RELAXED) >> NMM_NODES_PGSHIFT) & NMM_NODES_MASK);
 }
 
 static inline enum zone_type page_zonenum(const struct page *page)
 {
-	return (enum zone_type)((page->flags >> NMM_ZONES_PGSHIFT) & NMM_ZONES_MASK);
+	return (enum zone_type)((__atomic_load_n(&page->flags, __ATOMIC_RELAXED) >> NMM_ZONES_PGSHIFT) & NMM_ZONES_MASK);
 }
 
 static inline struct zone *page_zone(const struct page *page)

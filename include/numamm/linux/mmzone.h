@@ -60,10 +60,25 @@ enum zone_stat_item {
 	NR_VM_ZONE_STAT_ITEMS
 };
 
-/* Per-CPU event counters of one zone, updated under that CPU's pcp lock. */
+/* Event counters of one zone (as reports show them: see nmm_zone_events()). */
 struct zone_cpu_events {
 	unsigned long pgalloc, pgfree, numa_hit, numa_miss, numa_foreign, numa_local, numa_other;
 	unsigned long pcp_refill, pcp_drain;
+};
+
+/*
+ * What one CPU's pcp set counts, under its lock. The fast paths count only frees: allocations
+ * from the pcp lists follow from the rest (allocated = refilled + freed - drained - count),
+ * and NUMA hits/local from the misses, so an alloc+free pair updates one counter, not five.
+ */
+struct pcp_raw_events {
+	unsigned long pgfree;         /* pages freed into the lists */
+	unsigned long refill_pages;   /* pages taken from the buddy by refills */
+	unsigned long drain_pages;    /* pages given back to the buddy */
+	unsigned long numa_miss;      /* allocations served for another preferred node */
+	unsigned long numa_other;     /* allocations served to a CPU of another node */
+	unsigned long extra_pages;    /* (1 << order) - 1 per order > 0 allocation: pages vs events */
+	unsigned long refills, drains;
 };
 
 /*
@@ -79,7 +94,7 @@ struct per_cpu_pages {
 	int high;                     /* drain to the buddy above this */
 	int batch;                    /* refill / drain this many at once */
 	struct list_head lists[NR_PCP_LISTS];
-	struct zone_cpu_events ev;
+	struct pcp_raw_events ev;
 } __attribute__((aligned(64)));
 
 struct pglist_data;

@@ -2,6 +2,7 @@
 #ifndef NUMAMM_LINUX_NUMA_H
 #define NUMAMM_LINUX_NUMA_H
 
+#include "../cpu.h"
 #include "../numa.h"
 
 #define NUMA_NO_NODE (-1)
@@ -17,9 +18,11 @@ static inline int cpu_to_node(int cpu)
 	return (unsigned)cpu < NMM_MAX_CPUS ? nmm_cpu_to_node_map[cpu] : 0;
 }
 
+/* numa_node_id - the node of the CPU this thread runs on; like the kernel's in preemptible
+ * context, a hint that may be stale by the time it is used. */
 static inline int numa_node_id(void)
 {
-	return cpu_to_node(nmm_numa_current_cpu());
+	return cpu_to_node(nmm_cpu_current_hint());
 }
 
 int node_distance(int a, int b);

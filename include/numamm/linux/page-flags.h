@@ -62,6 +62,11 @@ NMM_PAGEFLAG(Pcp, pcp)
 NMM_PAGEFLAG(Guard, guard)
 NMM_PAGEFLAG(HighMemMapped, highmem_mapped)
 
+/* Bits 16..18: the migratetype an allocated page was asked for, so the free fast path picks its
+ * pcp list without looking up the pageblock (the buddy looks the pageblock up when it merges). */
+#define NMM_ALLOC_MT_PGSHIFT 16
+#define NMM_ALLOC_MT_MASK (0x7UL << NMM_ALLOC_MT_PGSHIFT)
+
 /* Bits 24..27: order + 1 of a block while it is allocated (0 when free or never allocated), so
  * a free with the wrong order or of a page that is not allocated is caught and reported. */
 #define NMM_ALLOC_ORDER_PGSHIFT 24
@@ -89,6 +94,7 @@ static inline void nmm_set_page_alloc_order1(struct page *p, unsigned int order1
 #define NMM_SECTIONS_MASK ((1UL << NMM_SECTIONS_WIDTH) - 1)
 
 _Static_assert(NMM_SECTIONS_PGSHIFT >= NMM_ALLOC_ORDER_PGSHIFT + 4, "alloc order overlaps the section field");
-_Static_assert(NMM_ALLOC_ORDER_PGSHIFT >= NR_PAGEFLAGS, "page flags overlap the alloc order field");
+_Static_assert(NMM_ALLOC_MT_PGSHIFT >= NR_PAGEFLAGS, "page flags overlap the alloc migratetype field");
+_Static_assert(NMM_ALLOC_ORDER_PGSHIFT >= NMM_ALLOC_MT_PGSHIFT + 3, "alloc fields overlap");
 
 #endif
