@@ -6,6 +6,7 @@
  * Boots numamm ($NUMAMM_BOOT, or "mem=512M"), warms up (the pcp list is refilled and the
  * struct pages are touched), then calls measured_loop(), which runs K pairs of the subject:
  *   page      alloc_page(GFP_KERNEL) + __free_page()   (the pcp fast path)
+ *   page:N    alloc_pages(GFP_KERNEL, N) + __free_pages(, N), N = 1..10 (pcp up to 3)
  *   malloc64  glibc malloc(64) + free()                 (calibration: a well-known fast path)
  * Run under `valgrind --tool=callgrind --toggle-collect=measured_loop` with two values of K: the
  * difference of the two instruction counts divided by the difference of K is the cost of one
@@ -25,6 +26,8 @@
 
 enum subject { SUBJ_PAGE, SUBJ_MALLOC64 };
 
+static unsigned int order;
+
 /* The sink keeps the compiler from proving the pointers unused (GCC may delete a malloc/free
  * pair whose result is never looked at). */
 static void *volatile sink;
@@ -32,11 +35,20 @@ static void *volatile sink;
 static noinline void measured_loop(enum subject subj, long k)
 {
 	if (subj == SUBJ_PAGE) {
+		if (!order) {
+			for (long i = 0; i < k; i++) {
+				struct page *page = alloc_page(GFP_KERNEL);
+
+				sink = page;
+				__free_page(page);
+			}
+			return;
+		}
 		for (long i = 0; i < k; i++) {
-			struct page *page = alloc_page(GFP_KERNEL);
+			struct page *page = alloc_pages(GFP_KERNEL, order);
 
 			sink = page;
-			__free_page(page);
+			__free_pages(page, order);
 		}
 	} else {
 		for (long i = 0; i < k; i++) {
@@ -57,12 +69,15 @@ int main(int argc, char **argv)
 
 	if (argc >= 2 && !strncmp(argv[1], "--benchmark", 11))
 		return 0;   /* asked as a Google Benchmark binary: nothing to list or run */
-	if (argc != 3 || (strcmp(argv[1], "page") && strcmp(argv[1], "malloc64")) ||
+	if (argc == 3 && !strncmp(argv[1], "page:", 5))
+		order = (unsigned int)strtoul(argv[1] + 5, NULL, 10);
+	if (argc != 3 || (strcmp(argv[1], "page") && strcmp(argv[1], "malloc64") &&
+			  strncmp(argv[1], "page:", 5)) || order > MAX_ORDER ||
 	    (k = strtol(argv[2], NULL, 0)) <= 0) {
-		fprintf(stderr, "usage: %s page|malloc64 K\n", argv[0]);
+		fprintf(stderr, "usage: %s page|page:N|malloc64 K\n", argv[0]);
 		return 2;
 	}
-	subj = strcmp(argv[1], "page") ? SUBJ_MALLOC64 : SUBJ_PAGE;
+	subj = strcmp(argv[1], "malloc64") ? SUBJ_PAGE : SUBJ_MALLOC64;
 	if (!line || !*line)
 		line = "mem=512M";
 	if (subj == SUBJ_PAGE) {
@@ -75,7 +90,7 @@ int main(int argc, char **argv)
 		/* Warm-up: fill this CPU's pcp list and run the same pairs once, untimed. */
 		drain_all_pages(NULL);
 		for (int i = 0; i < 1000; i++)
-			__free_page(alloc_page(GFP_KERNEL));
+			__free_pages(alloc_pages(GFP_KERNEL, order), order);
 	} else {
 		for (int i = 0; i < 1000; i++)
 			free(malloc(64));
