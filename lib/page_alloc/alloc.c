@@ -310,6 +310,10 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, voi
 		warn_alloc(gfp, order, preferred_nid, "contradictory zone modifiers");
 		return NULL;
 	}
+	if (unlikely((gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)) {
+		warn_alloc(gfp, order, preferred_nid, "__GFP_MOVABLE and __GFP_RECLAIMABLE together");
+		return NULL;
+	}
 	if (preferred_nid == NUMA_NO_NODE)
 		preferred_nid = numa_node_id();
 	if (unlikely((unsigned)preferred_nid >= (unsigned)nr_node_ids)) {
@@ -336,6 +340,16 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 			return page;
 	}
 	return __alloc_pages(gfp, order, NUMA_NO_NODE, NULL);
+}
+
+struct page *nmm_alloc_page(gfp_t gfp)
+{
+	if (likely(!(gfp & NMM_GFP_NOFAST) && !NMM_TRACE_ENABLED(mm_page_alloc))) {
+		struct page *page = nmm_alloc_page_fast(gfp);
+		if (likely(page))
+			return page;
+	}
+	return __alloc_pages(gfp, 0, NUMA_NO_NODE, NULL);
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
@@ -426,17 +440,21 @@ void __free_pages(struct page *page, unsigned int order)
 {
 	if (likely(page && !order)) {
 		int old = __atomic_fetch_sub(&page->_refcount.counter, 1, __ATOMIC_ACQ_REL);
-		if (likely(old == 1 && !NMM_TRACE_ENABLED(mm_page_free))) {
-			struct nmm_pcp_fast *f;
-			int r = nmm_free_page_fast(page, &f);
-			if (likely(r == NMM_FREE_DONE))
-				return;
-			if (r == NMM_FREE_DONE_DRAIN)
-				return nmm_pcp_drain_over_high(f);
-		}
+		if (likely(old == 1 && !NMM_TRACE_ENABLED(mm_page_free)) && likely(nmm_free_page_fast(page)))
+			return;
 		return free_page_after_put(page, old);
 	}
 	return __free_pages_slow(page, order);
+}
+
+void nmm_free_page(struct page *page)
+{
+	if (likely(page)) {
+		int old = __atomic_fetch_sub(&page->_refcount.counter, 1, __ATOMIC_ACQ_REL);
+		if (likely(old == 1 && !NMM_TRACE_ENABLED(mm_page_free)) && likely(nmm_free_page_fast(page)))
+			return;
+		return free_page_after_put(page, old);
+	}
 }
 
 static noinline void __free_pages_slow(struct page *page, unsigned int order)

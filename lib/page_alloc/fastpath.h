@@ -1,31 +1,47 @@
-/* lib/page_alloc/fastpath.h - the order-0 fast paths of alloc_pages() and __free_pages():
- * this CPU's pcp list of its local zone, one trylock, one list operation.
+/* lib/page_alloc/fastpath.h - the order-0 fast paths of alloc_pages() and __free_pages().
  *
- * Alloc: no zone walk and no watermark check — pages on a pcp list already left the buddy
- * allocator's free count, and the refill (rmqueue_pcplist, the slow path) is where watermarks
- * are checked, so taking a cached page cannot push a zone below them. A table built at boot
- * gives each CPU its local node's first zone for GFP_KERNEL-class requests and that zone's pcp
- * set. Anything unusual — an order, a zone modifier, __GFP_ZERO, THISNODE, an empty list, a
- * busy lock — returns NULL/false and the caller takes the full path.
- * Free: the page's own zone, the migratetype remembered at allocation, this CPU's set.
- * Counting: frees only (see struct pcp_raw_events).
+ * With rseq (the normal case) a page comes from, and goes back to, this CPU's magazine in its
+ * local zone: a few loads and one committing store inside an rseq sequence, no lock and no
+ * atomic instruction (lib/percpu/mag.h). Without rseq (valgrind, rseq disabled by tunable) the
+ * same magazines live per thread. Behind the magazines are the kernel's pcp lists (pcp.c):
+ * an empty or full magazine, an unusual GFP mask, another zone's page or a restarted sequence
+ * all go to the slow path, which is always correct.
+ *
+ * Alloc does no zone walk and no watermark check: pages in magazines and pcp lists already left
+ * the buddy allocator's free count, and the refill from the buddy (rmqueue_pcplist, reached via
+ * get_page_from_freelist) is where watermarks are checked.
+ * Counting: the magazines count their pushes (frees) in their commit word; allocations follow
+ * (see nmm_zone_events()).
  */
 #ifndef NUMAMM_LIB_PAGE_ALLOC_FASTPATH_H
 #define NUMAMM_LIB_PAGE_ALLOC_FASTPATH_H
 
 #include <numamm/cpu.h>
 
+#include "../percpu/mag.h"
 #include "../trace/events.h"
 #include "internal.h"
 
 struct nmm_pcp_fast {
-	struct per_cpu_pages *pcp;   /* this CPU's set in its local zone; NULL = no fast path */
-	struct zone *zone;
+	struct per_cpu_pages *pcp;   /* this CPU's set in its local zone; NULL = no rseq fast path */
+	struct zone *zone;           /* that zone (also set when only the per-thread path may run) */
 	unsigned long zone_bits;     /* node and zone of that zone as page->flags holds them */
 };
 #define NMM_NODE_ZONE_MASK ((NMM_NODES_MASK << NMM_NODES_PGSHIFT) | (NMM_ZONES_MASK << NMM_ZONES_PGSHIFT))
 extern struct nmm_pcp_fast nmm_pcp_fast[NMM_MAX_CPUS] __attribute__((visibility("hidden")));
 _Static_assert((NMM_MAX_CPUS & (NMM_MAX_CPUS - 1)) == 0, "NMM_MAX_CPUS must be a power of two");
+
+/* Per-thread magazines, for threads without rseq. Valid while gen == nmm_pcp_gen. */
+struct nmm_thread_pcp {
+	unsigned long gen;
+	unsigned long zone_bits;
+	struct zone *zone;
+	uint64_t folded_pushes, folded_count;   /* for nmm_thread_pcp_fold() */
+	struct nmm_mag mag[MIGRATE_PCPTYPES];
+};
+extern __thread struct nmm_thread_pcp nmm_thread_pcp
+	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+extern unsigned long nmm_pcp_gen __attribute__((visibility("hidden")));   /* boot generation */
 
 /* GFP bits that the fast path does not handle. */
 #define NMM_GFP_NOFAST (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO | __GFP_THISNODE | \
@@ -37,68 +53,102 @@ static inline unsigned int nmm_this_cpu(void)
 	return likely(cpu < (unsigned int)nmm_nr_cpu_ids) ? cpu : 0;
 }
 
-/* This CPU's fast-path entry. A CPU id beyond the table (or -1) lands on an entry that is
- * empty unless that CPU exists: no bounds branch needed. */
-static inline struct nmm_pcp_fast *nmm_this_pcp_fast(void)
+/* The CPU from rseq, or -1 when this thread has no rseq (the per-thread magazines serve it). */
+static inline int nmm_rseq_cpu(void)
 {
-	return &nmm_pcp_fast[(unsigned int)nmm_cpu_current_hint() & (NMM_MAX_CPUS - 1)];
+#if NMM_HAVE_RSEQ_MAG
+	return (int)__atomic_load_n(&nmm_rseq_area()->cpu_id, __ATOMIC_RELAXED);
+#else
+	return -1;
+#endif
 }
 
-/* nmm_pcp_drain_over_high - called with the pcp lock NOT held, after a free took the set to
- * its high mark: locks it again and gives a batch back to the buddy. */
-noinline void nmm_pcp_drain_over_high(struct nmm_pcp_fast *f);
+/* A page in magazine mag[mt] is free (PG_pcp, order field 0) and already carries mt in its
+ * flags (frees push by the page's mt; refills set it), so allocating it and freeing it again
+ * each flip the same two fields: one xor. */
+#define NMM_PCP_FLIP ((1UL << PG_pcp) | (1UL << NMM_ALLOC_ORDER_PGSHIFT))
 
-enum { NMM_FREE_SLOW, NMM_FREE_DONE, NMM_FREE_DONE_DRAIN };
+static inline void nmm_page_set_mt(struct page *page, unsigned int mt)
+{
+	page->flags = (page->flags & ~NMM_ALLOC_MT_MASK) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT);
+}
 
 static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 {
-	struct per_cpu_pages *pcp = nmm_this_pcp_fast()->pcp;
-	if (unlikely(!pcp || __atomic_exchange_n(&pcp->lock.locked, 1, __ATOMIC_ACQUIRE)))
+	unsigned int mt = (unsigned int)gfp_migratetype(gfp);
+	struct page *page;
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
+		return NULL;   /* __GFP_MOVABLE|__GFP_RECLAIMABLE: the slow path reports it */
+	/* A thread with per-thread magazines has no rseq; a thread with rseq never sets gen. */
+	struct nmm_thread_pcp *t = &nmm_thread_pcp;
+	if (t->gen == nmm_pcp_gen) {
+		struct nmm_mag *m = &t->mag[mt];
+		uint64_t w = m->word;
+		unsigned int n = (unsigned int)(w & NMM_MAG_COUNT_MASK);
+		if (unlikely(!n))
+			return NULL;
+		page = m->slot[n - 1];
+		__atomic_store_n(&m->word, w - 1, __ATOMIC_RELAXED);
+	} else {
+#if NMM_HAVE_RSEQ_MAG
+		struct rseq *rs = nmm_rseq_area();
+		int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+		struct per_cpu_pages *pcp = nmm_pcp_fast[(unsigned int)cpu & (NMM_MAX_CPUS - 1)].pcp;
+		void *obj;
+		if (unlikely(cpu < 0 || !pcp || !nmm_mag_pop_rseq(rs, cpu, &pcp->mag[mt], &obj)))
+			return NULL;
+		page = obj;
+#else
 		return NULL;
-	int mt = gfp_migratetype(gfp);
-	struct list_head *list = &pcp->lists[mt], *first = list->next;
-	if (unlikely(first == list)) {
-		spin_unlock(&pcp->lock);
-		return NULL;
+#endif
 	}
-	struct list_head *next = first->next;
-	next->prev = list;
-	list->next = next;
-	pcp->count--;
-	spin_unlock(&pcp->lock);
-	struct page *page = container_of(first, struct page, lru);
-	page->flags = (page->flags & ~((1UL << PG_pcp) | NMM_ALLOC_MT_MASK)) |
-		      (1UL << NMM_ALLOC_ORDER_PGSHIFT) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT);
+	page->flags ^= NMM_PCP_FLIP;
 	set_page_count(page, 1);
 	return page;
 }
 
-/* @page has dropped its last reference. Return: NMM_FREE_SLOW when the full path must free it,
- * NMM_FREE_DONE_DRAIN when the caller must call nmm_pcp_drain_over_high(*@fp). */
-static __always_inline int nmm_free_page_fast(struct page *page, struct nmm_pcp_fast **fp)
+/* @page has dropped its last reference. Return: false when the full path must free it. */
+static __always_inline bool nmm_free_page_fast(struct page *page)
 {
 	unsigned long flags = page->flags;
-	const unsigned long check = NMM_ALLOC_ORDER_MASK | (1UL << PG_head) | (1UL << PG_reserved);
+	const unsigned long check = NMM_ALLOC_ORDER_MASK | (1UL << PG_head) | (1UL << PG_reserved) |
+				    (1UL << PG_pcp);
+	/* Allocated pages carry a pcp migratetype (0..2): __alloc_pages refuses the invalid 3. */
 	unsigned int mt = (unsigned int)((flags & NMM_ALLOC_MT_MASK) >> NMM_ALLOC_MT_PGSHIFT);
-	if (unlikely((flags & check) != (1UL << NMM_ALLOC_ORDER_PGSHIFT) || mt >= MIGRATE_PCPTYPES))
-		return NMM_FREE_SLOW;
-	/* Only pages of this CPU's local zone take the fast path; others go to their own zone. */
-	struct nmm_pcp_fast *f = nmm_this_pcp_fast();
+	if (unlikely((flags & check) != (1UL << NMM_ALLOC_ORDER_PGSHIFT)))
+		return false;
+	/* In a magazine the page is free: no order, PG_pcp. Written before the push publishes it. */
+	unsigned long freed = flags ^ NMM_PCP_FLIP;
+	struct nmm_thread_pcp *t = &nmm_thread_pcp;
+	if (t->gen == nmm_pcp_gen) {
+		if (unlikely((flags & NMM_NODE_ZONE_MASK) != t->zone_bits))
+			return false;
+		page->flags = freed;
+		if (likely(nmm_mag_push_local(&t->mag[mt], page)))
+			return true;
+		page->flags = flags;
+		return false;
+	}
+#if NMM_HAVE_RSEQ_MAG
+	struct rseq *rs = nmm_rseq_area();
+	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+	struct nmm_pcp_fast *f = &nmm_pcp_fast[(unsigned int)cpu & (NMM_MAX_CPUS - 1)];
 	struct per_cpu_pages *pcp = f->pcp;
-	if (unlikely(!pcp || (flags & NMM_NODE_ZONE_MASK) != f->zone_bits ||
-		     __atomic_exchange_n(&pcp->lock.locked, 1, __ATOMIC_ACQUIRE)))
-		return NMM_FREE_SLOW;
-	page->flags = (flags & ~NMM_ALLOC_ORDER_MASK) | (1UL << PG_pcp);
-	struct list_head *list = &pcp->lists[mt], *first = list->next;
-	page->lru.next = first;
-	page->lru.prev = list;
-	first->prev = &page->lru;
-	list->next = &page->lru;
-	pcp->ev.pgfree++;
-	int over = ++pcp->count >= pcp->high;
-	spin_unlock(&pcp->lock);
-	*fp = f;
-	return over ? NMM_FREE_DONE_DRAIN : NMM_FREE_DONE;
+	if (unlikely(cpu < 0 || !pcp || (flags & NMM_NODE_ZONE_MASK) != f->zone_bits))
+		return false;
+	page->flags = freed;
+	if (likely(nmm_mag_push_rseq(rs, cpu, &pcp->mag[mt], page)))
+		return true;
+	page->flags = flags;
+#endif
+	return false;
 }
+
+/* Slow side (pcp.c). */
+void nmm_pcp_mag_refill(struct zone *zone, struct per_cpu_pages *pcp, int cpu, unsigned int mt);
+void nmm_thread_pcp_flush(struct nmm_thread_pcp *t);
+bool nmm_thread_pcp_ready(struct zone *zone);
+void nmm_pcp_mags_drain(struct zone *zone, int cpu);
+unsigned long nmm_pcp_mag_pages(struct per_cpu_pages *pcp);
 
 #endif

@@ -45,6 +45,8 @@ static int zone_init_free_lists(struct zone *zone, char *err, size_t errlen)
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 		spin_lock_init(&pcp->lock);
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			pcp->mag[mt].cap = NMM_MAG_SLOTS;
 		for (int i = 0; i < NR_PCP_LISTS; i++)
 			INIT_LIST_HEAD(&pcp->lists[i]);
 	}
@@ -109,6 +111,9 @@ void memblock_free_all(void)
  * below ZONE_NORMAL) of its node's zonelist, when that zone is on its own node. */
 static void build_fast_table(void)
 {
+	/* rseq magazines need rseq in this process and the membarrier fence for remote drains. */
+	bool rseq_mags = nmm_rseq_cpu() >= 0 && nmm_mag_fence_available();
+	nmm_pcp_gen++;
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
 		int nid = nmm_topo.cpu_to_node[cpu];
 		nmm_pcp_fast[cpu] = (struct nmm_pcp_fast){ NULL, NULL, 0 };
@@ -119,7 +124,7 @@ static void build_fast_table(void)
 		for_each_zone_zonelist(zone, zr, &NODE_DATA(nid)->node_zonelists[ZONELIST_FALLBACK], ZONE_NORMAL) {
 			if (zone->node == nid)
 				nmm_pcp_fast[cpu] = (struct nmm_pcp_fast){
-					&zone->per_cpu_pageset[cpu], zone,
+					rseq_mags ? &zone->per_cpu_pageset[cpu] : NULL, zone,
 					((unsigned long)nid << NMM_NODES_PGSHIFT) |
 						((unsigned long)zone_idx(zone) << NMM_ZONES_PGSHIFT) };
 			break;
@@ -157,6 +162,7 @@ int nmm_page_alloc_init(char *err, size_t errlen)
 void nmm_page_alloc_release(void)
 {
 	memset(nmm_pcp_fast, 0, sizeof(nmm_pcp_fast));
+	nmm_pcp_gen++;   /* per-thread magazines of this boot are void from now on */
 	nmm_kswapd_stop_all();
 	nmm_watermarks_reset();
 }

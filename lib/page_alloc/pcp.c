@@ -8,9 +8,124 @@
  * A list runs dry → rmqueue_bulk() refills `batch` pages; a set grows past `high` → `batch`
  * pages, coldest (tail) first, go back to the buddy.
  */
+#include <string.h>
+
 #include "fastpath.h"
 
+#include <pthread.h>
+
 struct nmm_pcp_fast nmm_pcp_fast[NMM_MAX_CPUS];
+__thread struct nmm_thread_pcp nmm_thread_pcp __attribute__((tls_model("initial-exec")));
+unsigned long nmm_pcp_gen = 1;
+static pthread_key_t thread_pcp_key;
+static pthread_once_t thread_pcp_key_once = PTHREAD_ONCE_INIT;
+
+/* Fold a per-thread magazine's activity into its zone's counters (atomically: other threads'
+ * folds and readers race with us). Allocations follow from pushes, flushes and the count. */
+static void thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, unsigned long flushed)
+{
+	uint64_t pushes = 0, count = 0;
+	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+		pushes += nmm_mag_pushes(&t->mag[mt]);
+		count += nmm_mag_count(&t->mag[mt]);
+	}
+	unsigned long frees = (unsigned long)(pushes - t->folded_pushes) - refilled;
+	unsigned long allocs = refilled + frees - flushed - (unsigned long)(count - t->folded_count);
+	t->folded_pushes = pushes;
+	t->folded_count = count;
+	struct zone_cpu_events *ev = &t->zone->buddy_ev;
+	__atomic_fetch_add(&ev->pgfree, frees, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ev->pgalloc, allocs, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ev->numa_hit, allocs, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ev->numa_local, allocs, __ATOMIC_RELAXED);
+}
+
+/* Give every page of this thread's magazines back to the buddy lists. */
+void nmm_thread_pcp_flush(struct nmm_thread_pcp *t)
+{
+	if (t->gen != nmm_pcp_gen || !t->zone)
+		return;
+	struct zone *zone = t->zone;
+	unsigned long flushed = 0;
+	spin_lock(&zone->lock);
+	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+		struct page *page;
+		while ((page = nmm_mag_pop_local(&t->mag[mt]))) {
+			__ClearPagePcp(page);
+			__free_one_page(page, page_to_pfn(page), zone, 0, get_pageblock_migratetype(page));
+			__mod_zone_page_state(zone, NR_FREE_PAGES, 1);
+			flushed++;
+		}
+	}
+	spin_unlock(&zone->lock);
+	thread_pcp_fold(t, 0, flushed);
+}
+
+static void thread_pcp_exit(void *arg)
+{
+	nmm_thread_pcp_flush(arg);
+}
+
+static void thread_pcp_key_create(void)
+{
+	pthread_key_create(&thread_pcp_key, thread_pcp_exit);
+}
+
+/* Without rseq: make this thread's magazines serve @zone if it is the thread's local zone.
+ * Magazines of an earlier boot are forgotten (their pages went with that boot). */
+bool nmm_thread_pcp_ready(struct zone *zone)
+{
+	struct nmm_thread_pcp *t = &nmm_thread_pcp;
+	if (t->gen != nmm_pcp_gen) {
+		struct zone *local = nmm_pcp_fast[nmm_this_cpu()].zone;
+		memset(t, 0, sizeof(*t));
+		if (!local)
+			return false;
+		t->zone = local;
+		t->zone_bits = nmm_pcp_fast[nmm_this_cpu()].zone_bits;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			t->mag[mt].cap = NMM_MAG_SLOTS;
+		pthread_once(&thread_pcp_key_once, thread_pcp_key_create);
+		pthread_setspecific(thread_pcp_key, t);
+		t->gen = nmm_pcp_gen;
+	}
+	return t->zone == zone;
+}
+
+/* Top a magazine up to half full from the pcp list behind it (pcp->lock held). */
+static void mag_refill_from_list(struct per_cpu_pages *pcp, unsigned int mt, int cpu)
+{
+	struct list_head *list = &pcp->lists[order_to_pindex((int)mt, 0)];
+	struct nmm_thread_pcp *t = &nmm_thread_pcp;
+	unsigned long moved = 0;
+	while (!list_empty(list)) {
+		struct page *page = list_first_entry(list, struct page, lru);
+		list_del(&page->lru);
+		nmm_page_set_mt(page, mt);
+		bool ok;
+#if NMM_HAVE_RSEQ_MAG
+		if (cpu >= 0) {
+			if (nmm_mag_count(&pcp->mag[mt]) >= NMM_MAG_SLOTS / 2)
+				ok = false;
+			else
+				ok = nmm_mag_push_rseq(nmm_rseq_area(), cpu, &pcp->mag[mt], page);
+		} else
+#endif
+		{
+			ok = nmm_mag_count(&t->mag[mt]) < NMM_MAG_SLOTS / 2 && nmm_mag_push_local(&t->mag[mt], page);
+		}
+		if (!ok) {
+			list_add(&page->lru, list);
+			break;
+		}
+		pcp->count--;
+		moved++;
+	}
+	if (cpu >= 0)
+		pcp->ev.mag_refills += moved;
+	else if (moved)
+		thread_pcp_fold(t, moved, 0);
+}
 
 struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
 			     unsigned int alloc_flags, int preferred_nid)
@@ -40,6 +155,13 @@ struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratet
 		pcp->ev.numa_miss++;
 	if (unlikely(zone->node != cpu_to_node((int)cpu)))
 		pcp->ev.numa_other++;
+	/* Order 0 in this CPU's local zone: top up the magazine the fast path uses. */
+	if (order == 0 && nmm_pcp_fast[cpu].zone == zone) {
+		int rcpu = nmm_rseq_cpu();
+		if (rcpu >= 0 ? nmm_pcp_fast[cpu].pcp == pcp && (unsigned int)rcpu == cpu
+			      : nmm_thread_pcp_ready(zone))
+			mag_refill_from_list(pcp, (unsigned int)migratetype, rcpu);
+	}
 	spin_unlock(&pcp->lock);
 	return page;
 }
@@ -68,15 +190,6 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 	pcp->ev.drains++;
 }
 
-noinline void nmm_pcp_drain_over_high(struct nmm_pcp_fast *f)
-{
-	struct per_cpu_pages *pcp = f->pcp;
-	spin_lock(&pcp->lock);
-	if (pcp->count >= pcp->high)
-		free_pcppages_bulk(f->zone, pcp->batch, pcp);
-	spin_unlock(&pcp->lock);
-}
-
 bool free_unref_page(struct page *page, unsigned int order)
 {
 	int mt = (int)((page->flags & NMM_ALLOC_MT_MASK) >> NMM_ALLOC_MT_PGSHIFT);
@@ -84,6 +197,8 @@ bool free_unref_page(struct page *page, unsigned int order)
 		return false;   /* highatomic and isolated pageblocks go straight to the buddy */
 	struct zone *zone = page_zone(page);
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[nmm_this_cpu()];
+	if (!order && nmm_rseq_cpu() < 0)
+		nmm_thread_pcp_ready(zone);   /* so this thread's next frees take the fast path */
 	if (unlikely(!spin_trylock(&pcp->lock)))
 		return false;
 	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, order)]);
@@ -96,10 +211,39 @@ bool free_unref_page(struct page *page, unsigned int order)
 	return true;
 }
 
+/* Empty CPU @cpu's magazines of @zone into its pcp lists (pcp->lock held): lock them, fence so
+ * no rseq sequence that missed the lock can still commit, take every page. */
+void nmm_pcp_mags_drain(struct zone *zone, int cpu)
+{
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+	if (!nmm_pcp_mag_pages(pcp))
+		return;
+	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+		nmm_mag_lock(&pcp->mag[mt]);
+	nmm_mag_fence();
+	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+		void *pages[NMM_MAG_SLOTS];
+		unsigned int n = nmm_mag_take_locked(&pcp->mag[mt], pages, NMM_MAG_SLOTS);
+		for (unsigned int i = 0; i < n; i++)
+			list_add(&((struct page *)pages[i])->lru, &pcp->lists[order_to_pindex(mt, 0)]);
+		pcp->count += (int)n;
+		nmm_mag_unlock(&pcp->mag[mt]);
+	}
+}
+
+unsigned long nmm_pcp_mag_pages(struct per_cpu_pages *pcp)
+{
+	unsigned long n = 0;
+	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+		n += nmm_mag_count(&pcp->mag[mt]);
+	return n;
+}
+
 void drain_zone_pages_cpu(struct zone *zone, int cpu)
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 	spin_lock(&pcp->lock);
+	nmm_pcp_mags_drain(zone, cpu);
 	if (pcp->count)
 		free_pcppages_bulk(zone, pcp->count, pcp);
 	spin_unlock(&pcp->lock);
@@ -107,6 +251,7 @@ void drain_zone_pages_cpu(struct zone *zone, int cpu)
 
 void drain_all_pages(struct zone *zone)
 {
+	nmm_thread_pcp_flush(&nmm_thread_pcp);
 	if (zone) {
 		if (!zone->per_cpu_pageset)
 			return;
@@ -128,6 +273,7 @@ unsigned long nmm_zone_pcp_pages(struct zone *zone)
 	if (!zone->per_cpu_pageset)
 		return 0;
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++)
-		n += (unsigned long)__atomic_load_n(&zone->per_cpu_pageset[cpu].count, __ATOMIC_RELAXED);
+		n += (unsigned long)__atomic_load_n(&zone->per_cpu_pageset[cpu].count, __ATOMIC_RELAXED) +
+		     nmm_pcp_mag_pages(&zone->per_cpu_pageset[cpu]);
 	return n;
 }

@@ -29,6 +29,7 @@
 #include <numamm/linux/mmzone.h>
 
 #include "../page_alloc/internal.h"
+#include "../percpu/mag.h"
 #include "stats.h"
 
 /* Defined in lib/page_alloc (reclaim.c, report_bad.c) and only read here. */
@@ -74,11 +75,20 @@ void nmm_zone_events(struct zone *zone, struct zone_cpu_events *sum)
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 		const struct pcp_raw_events *r = &pcp->ev;
 		spin_lock(&pcp->lock);
-		/* pages allocated, and allocations (NUMA events count allocations, as the kernel) */
-		unsigned long alloc = r->refill_pages + r->pgfree - r->drain_pages - (unsigned long)pcp->count;
+		/* Pages enter the set from the buddy (refills) and from frees (to the lists, or pushed
+		 * into a magazine — refills from the lists push too), leave by drains to the buddy; the
+		 * rest of what entered and is not held now was allocated. NUMA events count
+		 * allocations, as the kernel does. */
+		unsigned long mag_pushes = 0, mag_held = 0;
+		for (int mt = 0; mt < 3; mt++) {
+			mag_pushes += nmm_mag_pushes(&pcp->mag[mt]);
+			mag_held += nmm_mag_count(&pcp->mag[mt]);
+		}
+		unsigned long freed = r->pgfree + mag_pushes - r->mag_refills;
+		unsigned long alloc = r->refill_pages + freed - r->drain_pages - (unsigned long)pcp->count - mag_held;
 		unsigned long events = alloc - r->extra_pages;
 		struct zone_cpu_events e = {
-			.pgalloc = alloc, .pgfree = r->pgfree,
+			.pgalloc = alloc, .pgfree = freed,
 			.numa_hit = events - r->numa_miss, .numa_miss = r->numa_miss,
 			.numa_local = events - r->numa_other, .numa_other = r->numa_other,
 			.pcp_refill = r->refills, .pcp_drain = r->drains,

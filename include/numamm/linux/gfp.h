@@ -131,7 +131,10 @@ static inline int gfp_zone(gfp_t flags)
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, void *nodemask);
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
-#define alloc_page(gfp) alloc_pages(gfp, 0)
+/* alloc_page/__free_page: the order-0 entry points, without the order test. */
+struct page *nmm_alloc_page(gfp_t gfp);
+void nmm_free_page(struct page *page);
+#define alloc_page(gfp) nmm_alloc_page(gfp)
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
 unsigned long get_zeroed_page(gfp_t gfp);
 #define __get_free_page(gfp) __get_free_pages((gfp), 0)
@@ -140,7 +143,7 @@ void *alloc_pages_exact_nid(int nid, size_t size, gfp_t gfp);
 void free_pages_exact(void *virt, size_t size);
 void __free_pages(struct page *page, unsigned int order);
 void free_pages(unsigned long addr, unsigned int order);
-#define __free_page(page) __free_pages((page), 0)
+#define __free_page(page) nmm_free_page(page)
 #define free_page(addr) free_pages((addr), 0)
 void split_page(struct page *page, unsigned int order);
 void get_page(struct page *page);

@@ -17,6 +17,7 @@
 #include "numa.h"
 #include "mm_types.h"
 #include "spinlock.h"
+#include "../mag_types.h"
 
 #ifndef MAX_ORDER
 #define MAX_ORDER 10                 /* largest buddy order, inclusive (4 MiB blocks) */
@@ -78,6 +79,7 @@ struct pcp_raw_events {
 	unsigned long numa_miss;      /* allocations served for another preferred node */
 	unsigned long numa_other;     /* allocations served to a CPU of another node */
 	unsigned long extra_pages;    /* (1 << order) - 1 per order > 0 allocation: pages vs events */
+	unsigned long mag_refills;    /* pages moved list → magazine (they count as pushes) */
 	unsigned long refills, drains;
 };
 
@@ -86,9 +88,14 @@ struct pcp_raw_events {
  * alloc/free touches no shared line. Indexed by the CPU id read from rseq; each set has its own
  * lock (as the kernel's pcp->lock since 6.0), taken with trylock: a thread that migrated, or
  * two threads sharing a CPU id, can never corrupt a list; a failed trylock goes to the buddy.
- * Invariant: count == sum over lists of (pages on the list << list order).
+ * In front of the order-0 lists sit lock-free magazines (one per pcp migratetype) that only
+ * this CPU's threads touch, inside rseq sequences (lib/percpu/mag.h); the lists behind them are
+ * the kernel's pcp lists.
+ * Invariant: count == sum over lists of (pages on the list << list order); magazine pages are
+ * counted by the magazines.
  */
 struct per_cpu_pages {
+	struct nmm_mag mag[3];        /* order-0 pages per MIGRATE_PCPTYPES type */
 	spinlock_t lock;
 	int count;                    /* pages on all lists */
 	int high;                     /* drain to the buddy above this */
