@@ -49,17 +49,11 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, i
 		return false;
 	if (!order)
 		return true;
-	/* Enough pages, but is there a block big enough? (read without the lock: a hint) */
-	for (unsigned int o = order; o <= MAX_ORDER; o++) {
-		struct free_area *area = &z->free_area[o];
-		if (!READ_ONCE(area->nr_free))
-			continue;
-		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!list_empty(&area->free_list[mt]))
-				return true;
-		if ((alloc_flags & ALLOC_HARDER) && !list_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+	/* Enough pages, but is there a block big enough? Read without the lock, a hint as in the
+	 * kernel; blocks of any migratetype count (the allocation may fall back to them). */
+	for (unsigned int o = order; o <= MAX_ORDER; o++)
+		if (__atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED))
 			return true;
-	}
 	return false;
 }
 
@@ -100,7 +94,8 @@ void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 	int mt = nmm_mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE;
 	set_page_count(page, 1);
 	nmm_set_page_alloc_order1(page, order + 1);
-	page->flags = (page->flags & ~NMM_ALLOC_MT_MASK) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT);
+	__atomic_store_n(&page->flags, (page->flags & ~NMM_ALLOC_MT_MASK) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT),
+			 __ATOMIC_RELAXED);
 	if (gfp & __GFP_ZERO)
 		clear_page_range(page, order);
 	if (order && (gfp & __GFP_COMP))

@@ -70,7 +70,8 @@ static inline int nmm_rseq_cpu(void)
 
 static inline void nmm_page_set_mt(struct page *page, unsigned int mt)
 {
-	page->flags = (page->flags & ~NMM_ALLOC_MT_MASK) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT);
+	__atomic_store_n(&page->flags, (page->flags & ~NMM_ALLOC_MT_MASK) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT),
+			 __ATOMIC_RELAXED);
 }
 
 static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
@@ -81,7 +82,7 @@ static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 		return NULL;   /* __GFP_MOVABLE|__GFP_RECLAIMABLE: the slow path reports it */
 	/* A thread with per-thread magazines has no rseq; a thread with rseq never sets gen. */
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
-	if (t->gen == nmm_pcp_gen) {
+	if (t->gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED)) {
 		struct nmm_mag *m = &t->mag[mt];
 		uint64_t w = m->word;
 		unsigned int n = (unsigned int)(w & NMM_MAG_COUNT_MASK);
@@ -102,7 +103,7 @@ static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 		return NULL;
 #endif
 	}
-	page->flags ^= NMM_PCP_FLIP;
+	__atomic_store_n(&page->flags, page->flags ^ NMM_PCP_FLIP, __ATOMIC_RELAXED);
 	set_page_count(page, 1);
 	return page;
 }
@@ -120,13 +121,13 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 	/* In a magazine the page is free: no order, PG_pcp. Written before the push publishes it. */
 	unsigned long freed = flags ^ NMM_PCP_FLIP;
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
-	if (t->gen == nmm_pcp_gen) {
+	if (t->gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED)) {
 		if (unlikely((flags & NMM_NODE_ZONE_MASK) != t->zone_bits))
 			return false;
-		page->flags = freed;
+		__atomic_store_n(&page->flags, freed, __ATOMIC_RELAXED);
 		if (likely(nmm_mag_push_local(&t->mag[mt], page)))
 			return true;
-		page->flags = flags;
+		__atomic_store_n(&page->flags, flags, __ATOMIC_RELAXED);
 		return false;
 	}
 #if NMM_HAVE_RSEQ_MAG
@@ -136,10 +137,10 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 	struct per_cpu_pages *pcp = f->pcp;
 	if (unlikely(cpu < 0 || !pcp || (flags & NMM_NODE_ZONE_MASK) != f->zone_bits))
 		return false;
-	page->flags = freed;
+	__atomic_store_n(&page->flags, freed, __ATOMIC_RELAXED);
 	if (likely(nmm_mag_push_rseq(rs, cpu, &pcp->mag[mt], page)))
 		return true;
-	page->flags = flags;
+	__atomic_store_n(&page->flags, flags, __ATOMIC_RELAXED);
 #endif
 	return false;
 }
@@ -147,6 +148,7 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 /* Slow side (pcp.c). */
 void nmm_pcp_mag_refill(struct zone *zone, struct per_cpu_pages *pcp, int cpu, unsigned int mt);
 void nmm_thread_pcp_flush(struct nmm_thread_pcp *t);
+void nmm_thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, unsigned long flushed);
 bool nmm_thread_pcp_ready(struct zone *zone);
 void nmm_pcp_mags_drain(struct zone *zone, int cpu);
 unsigned long nmm_pcp_mag_pages(struct per_cpu_pages *pcp);

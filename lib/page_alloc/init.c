@@ -113,7 +113,7 @@ static void build_fast_table(void)
 {
 	/* rseq magazines need rseq in this process and the membarrier fence for remote drains. */
 	bool rseq_mags = nmm_rseq_cpu() >= 0 && nmm_mag_fence_available();
-	nmm_pcp_gen++;
+	__atomic_store_n(&nmm_pcp_gen, nmm_pcp_gen + 1, __ATOMIC_RELAXED);
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
 		int nid = nmm_topo.cpu_to_node[cpu];
 		nmm_pcp_fast[cpu] = (struct nmm_pcp_fast){ NULL, NULL, 0 };
@@ -161,8 +161,9 @@ int nmm_page_alloc_init(char *err, size_t errlen)
 
 void nmm_page_alloc_release(void)
 {
+	nmm_kswapd_stop_all();   /* first: kswapd uses everything below */
 	memset(nmm_pcp_fast, 0, sizeof(nmm_pcp_fast));
-	nmm_pcp_gen++;   /* per-thread magazines of this boot are void from now on */
-	nmm_kswapd_stop_all();
+	/* Per-thread magazines of this boot are void from now on (threads read gen unlocked). */
+	__atomic_store_n(&nmm_pcp_gen, nmm_pcp_gen + 1, __ATOMIC_RELAXED);
 	nmm_watermarks_reset();
 }

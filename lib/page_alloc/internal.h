@@ -48,13 +48,13 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 {
 	struct free_area *area = &zone->free_area[order];
 	list_add(&page->lru, &area->free_list[mt]);
-	area->nr_free++;
+	__atomic_store_n(&area->nr_free, area->nr_free + 1, __ATOMIC_RELAXED);   /* read unlocked */
 }
 
 static inline void del_from_free_list(struct page *page, struct zone *zone, unsigned int order)
 {
 	list_del(&page->lru);
-	zone->free_area[order].nr_free--;
+	__atomic_store_n(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1, __ATOMIC_RELAXED);
 }
 
 static inline void set_buddy_order(struct page *page, unsigned int order)

@@ -22,7 +22,7 @@ static pthread_once_t thread_pcp_key_once = PTHREAD_ONCE_INIT;
 
 /* Fold a per-thread magazine's activity into its zone's counters (atomically: other threads'
  * folds and readers race with us). Allocations follow from pushes, flushes and the count. */
-static void thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, unsigned long flushed)
+void nmm_thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, unsigned long flushed)
 {
 	uint64_t pushes = 0, count = 0;
 	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
@@ -33,7 +33,7 @@ static void thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, un
 	unsigned long allocs = refilled + frees - flushed - (unsigned long)(count - t->folded_count);
 	t->folded_pushes = pushes;
 	t->folded_count = count;
-	struct zone_cpu_events *ev = &t->zone->buddy_ev;
+	struct zone_cpu_events *ev = &t->zone->thread_ev;
 	__atomic_fetch_add(&ev->pgfree, frees, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&ev->pgalloc, allocs, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&ev->numa_hit, allocs, __ATOMIC_RELAXED);
@@ -43,7 +43,7 @@ static void thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, un
 /* Give every page of this thread's magazines back to the buddy lists. */
 void nmm_thread_pcp_flush(struct nmm_thread_pcp *t)
 {
-	if (t->gen != nmm_pcp_gen || !t->zone)
+	if (t->gen != __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED) || !t->zone)
 		return;
 	struct zone *zone = t->zone;
 	unsigned long flushed = 0;
@@ -58,7 +58,7 @@ void nmm_thread_pcp_flush(struct nmm_thread_pcp *t)
 		}
 	}
 	spin_unlock(&zone->lock);
-	thread_pcp_fold(t, 0, flushed);
+	nmm_thread_pcp_fold(t, 0, flushed);
 }
 
 static void thread_pcp_exit(void *arg)
@@ -76,7 +76,7 @@ static void thread_pcp_key_create(void)
 bool nmm_thread_pcp_ready(struct zone *zone)
 {
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
-	if (t->gen != nmm_pcp_gen) {
+	if (t->gen != __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED)) {
 		struct zone *local = nmm_pcp_fast[nmm_this_cpu()].zone;
 		memset(t, 0, sizeof(*t));
 		if (!local)
@@ -87,7 +87,7 @@ bool nmm_thread_pcp_ready(struct zone *zone)
 			t->mag[mt].cap = NMM_MAG_SLOTS;
 		pthread_once(&thread_pcp_key_once, thread_pcp_key_create);
 		pthread_setspecific(thread_pcp_key, t);
-		t->gen = nmm_pcp_gen;
+		t->gen = __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED);
 	}
 	return t->zone == zone;
 }
@@ -121,10 +121,12 @@ static void mag_refill_from_list(struct per_cpu_pages *pcp, unsigned int mt, int
 		pcp->count--;
 		moved++;
 	}
-	if (cpu >= 0)
+	if (cpu >= 0) {
 		pcp->ev.mag_refills += moved;
-	else if (moved)
-		thread_pcp_fold(t, moved, 0);
+	} else if (moved) {
+		pcp->ev.to_thread += moved;
+		nmm_thread_pcp_fold(t, moved, 0);
+	}
 }
 
 struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
@@ -275,5 +277,10 @@ unsigned long nmm_zone_pcp_pages(struct zone *zone)
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++)
 		n += (unsigned long)__atomic_load_n(&zone->per_cpu_pageset[cpu].count, __ATOMIC_RELAXED) +
 		     nmm_pcp_mag_pages(&zone->per_cpu_pageset[cpu]);
+	/* Other threads' per-thread magazines (no rseq) are out of sight; the caller's are not. */
+	struct nmm_thread_pcp *t = &nmm_thread_pcp;
+	if (t->gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED) && t->zone == zone)
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			n += nmm_mag_count(&t->mag[mt]);
 	return n;
 }

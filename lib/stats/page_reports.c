@@ -29,6 +29,7 @@
 #include <numamm/linux/mmzone.h>
 
 #include "../page_alloc/internal.h"
+#include "../page_alloc/fastpath.h"
 #include "../percpu/mag.h"
 #include "stats.h"
 
@@ -67,7 +68,11 @@ static void events_add(struct zone_cpu_events *sum, const struct zone_cpu_events
 void nmm_zone_events(struct zone *zone, struct zone_cpu_events *sum)
 {
 	*sum = (struct zone_cpu_events){ 0 };
+	/* The caller's own per-thread magazines (threads without rseq) are folded in first. */
+	if (nmm_thread_pcp.gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED) && nmm_thread_pcp.zone == zone)
+		nmm_thread_pcp_fold(&nmm_thread_pcp, 0, 0);
 	events_add(sum, &zone->buddy_ev);
+	events_add(sum, &zone->thread_ev);
 	if (!zone->per_cpu_pageset)
 		return;
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
@@ -85,7 +90,8 @@ void nmm_zone_events(struct zone *zone, struct zone_cpu_events *sum)
 			mag_held += nmm_mag_count(&pcp->mag[mt]);
 		}
 		unsigned long freed = r->pgfree + mag_pushes - r->mag_refills;
-		unsigned long alloc = r->refill_pages + freed - r->drain_pages - (unsigned long)pcp->count - mag_held;
+		unsigned long alloc = r->refill_pages + freed - r->drain_pages - r->to_thread -
+				      (unsigned long)pcp->count - mag_held;
 		unsigned long events = alloc - r->extra_pages;
 		struct zone_cpu_events e = {
 			.pgalloc = alloc, .pgfree = freed,

@@ -46,15 +46,15 @@ int main(void)
 	unsigned long wakes = nmm_reclaim_stat_kswapd_wakes, direct = nmm_reclaim_stat_direct;
 	struct page *p = alloc_page(GFP_KERNEL);   /* below low: slow path wakes kswapd */
 	REQUIRE(p);
-	CHECK(nmm_reclaim_stat_kswapd_wakes > wakes);
+	CHECK(__atomic_load_n(&nmm_reclaim_stat_kswapd_wakes, __ATOMIC_RELAXED) > wakes);
 	/* Wait (at most 5 s) for kswapd to bring the zone above high. */
 	for (int i = 0; i < 500 && zone_free(z) < high_wmark_pages(z); i++) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
 	CHECK(zone_free(z) >= high_wmark_pages(z));
-	CHECK(nmm_reclaim_stat_kswapd > 0);
-	CHECK_EQ(nmm_reclaim_stat_direct, direct);    /* the allocating thread did not reclaim */
+	CHECK(__atomic_load_n(&nmm_reclaim_stat_kswapd, __ATOMIC_RELAXED) > 0);
+	CHECK_EQ(__atomic_load_n(&nmm_reclaim_stat_direct, __ATOMIC_RELAXED), direct);    /* the allocating thread did not reclaim */
 	CHECK_EQ(mask_seen & GFP_KERNEL, GFP_KERNEL);
 	unregister_shrinker(&shr);
 	__free_page(p);

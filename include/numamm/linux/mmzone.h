@@ -80,6 +80,7 @@ struct pcp_raw_events {
 	unsigned long numa_other;     /* allocations served to a CPU of another node */
 	unsigned long extra_pages;    /* (1 << order) - 1 per order > 0 allocation: pages vs events */
 	unsigned long mag_refills;    /* pages moved list → magazine (they count as pushes) */
+	unsigned long to_thread;      /* pages moved list → a thread's magazine (no rseq) */
 	unsigned long refills, drains;
 };
 
@@ -135,6 +136,7 @@ struct zone {
 	unsigned long extfrag_events;             /* mm_page_alloc_extfrag count */
 	unsigned long steal_events;               /* pageblocks that changed owner */
 	struct zone_cpu_events buddy_ev;          /* events of the zone->lock path (no pcp) */
+	struct zone_cpu_events thread_ev;         /* per-thread magazines' events (atomic adds) */
 } __attribute__((aligned(64)));
 
 static inline unsigned long min_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_MIN]; }

@@ -38,8 +38,10 @@ enum pageflags {
 	{ __atomic_fetch_or(&p->flags, 1UL << PG_##lname, __ATOMIC_RELAXED); }            \
 	static inline void ClearPage##uname(struct page *p)                                \
 	{ __atomic_fetch_and(&p->flags, ~(1UL << PG_##lname), __ATOMIC_RELAXED); }        \
-	static inline void __SetPage##uname(struct page *p) { p->flags |= 1UL << PG_##lname; } \
-	static inline void __ClearPage##uname(struct page *p) { p->flags &= ~(1UL << PG_##lname); } \
+	static inline void __SetPage##uname(struct page *p)                                \
+	{ __atomic_store_n(&p->flags, p->flags | (1UL << PG_##lname), __ATOMIC_RELAXED); } \
+	static inline void __ClearPage##uname(struct page *p)                              \
+	{ __atomic_store_n(&p->flags, p->flags & ~(1UL << PG_##lname), __ATOMIC_RELAXED); } \
 	static inline int TestSetPage##uname(struct page *p)                               \
 	{ return (__atomic_fetch_or(&p->flags, 1UL << PG_##lname, __ATOMIC_ACQ_REL) >> PG_##lname) & 1; } \
 	static inline int TestClearPage##uname(struct page *p)                             \
@@ -79,7 +81,10 @@ static inline unsigned int nmm_page_alloc_order1(const struct page *p)
 
 static inline void nmm_set_page_alloc_order1(struct page *p, unsigned int order1)
 {
-	p->flags = (p->flags & ~NMM_ALLOC_ORDER_MASK) | ((unsigned long)order1 << NMM_ALLOC_ORDER_PGSHIFT);
+	/* Relaxed atomic stores: a neighbour's free reads our flags (PageBuddy) without our lock;
+	 * the kernel tolerates that race, TSan needs it spelled out. Non-__ non-RMW: no cost. */
+	__atomic_store_n(&p->flags, (p->flags & ~NMM_ALLOC_ORDER_MASK) | ((unsigned long)order1 << NMM_ALLOC_ORDER_PGSHIFT),
+			 __ATOMIC_RELAXED);
 }
 
 /* Where node, zone and section live in page->flags. */
