@@ -118,7 +118,7 @@ static void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
 		unsigned long start = page_to_pfn(page) & ~(pageblock_nr_pages - 1);
 		for (unsigned long pfn = start; pfn < start + pageblock_nr_pages && pfn < zone_end_pfn(zone);) {
 			struct page *p = pfn_to_page(pfn);
-			if (pfn >= zone->zone_start_pfn && PageBuddy(p)) {
+			if (pfn >= zone->zone_start_pfn && PageBuddy(p) && page_zone(p) == zone) {
 				unsigned int o = (unsigned int)p->private;
 				list_move(&p->lru, &zone->free_area[o].free_list[MIGRATE_HIGHATOMIC]);
 				pfn += 1UL << o;

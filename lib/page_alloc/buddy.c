@@ -114,8 +114,13 @@ static unsigned long move_freepages_block(struct zone *zone, struct page *page, 
 	if (end > zone_end_pfn(zone))
 		end = zone_end_pfn(zone);
 	for (unsigned long pfn = start; pfn < end;) {
+		if (!pfn_valid(pfn)) {   /* a hole: skip to the next section */
+			pfn = (pfn | (PAGES_PER_SECTION - 1)) + 1;
+			continue;
+		}
 		struct page *p = pfn_to_page(pfn);
-		if (!PageBuddy(p)) {
+		/* A zone's span may hold other zones' pages (hot-added memory, interleaved nodes). */
+		if (!PageBuddy(p) || page_zone(p) != zone) {
 			pfn++;
 			continue;
 		}
