@@ -58,29 +58,39 @@ static inline int nmm_cpu_current_hint_slow(void)
 	return nmm_cpu_hint_refresh();
 }
 
+#if NMM_HAVE_GLIBC_RSEQ
+/* This thread's rseq area. glibc keeps it in every thread's TCB even when it did not register
+ * it with the kernel (__rseq_size == 0); cpu_id then stays negative (RSEQ_CPU_ID_UNINITIALIZED
+ * or RSEQ_CPU_ID_REGISTRATION_FAILED). */
+static inline struct rseq *nmm_rseq_area(void)
+{
+	return (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+}
+#endif
+
+/* nmm_cpu_rseq_id - the CPU from rseq, or a negative value when this thread has no rseq. The
+ * kernel writes cpu_id behind our back: a volatile-strength load. */
+static inline int nmm_cpu_rseq_id(void)
+{
+#if NMM_HAVE_GLIBC_RSEQ
+	return (int)__atomic_load_n(&nmm_rseq_area()->cpu_id, __ATOMIC_RELAXED);
+#else
+	return -1;
+#endif
+}
+
 /**
  * nmm_cpu_current - the CPU the calling thread is running on.
  *
- * Fast path: one load of rseq->cpu_id (plus the __rseq_size test, which is constant for the
- * process). Slow path: sched_getcpu().
+ * Fast path: one load of rseq->cpu_id. Slow path: sched_getcpu().
  *
  * Context: any thread; never blocks, async-signal-safe on the fast path.
  * Return: a CPU id (0 .. possible CPUs - 1), or -1 if even sched_getcpu() fails.
  */
 static inline int nmm_cpu_current(void)
 {
-#if NMM_HAVE_GLIBC_RSEQ
-	if (__builtin_expect(__rseq_size != 0, 1)) {
-		const struct rseq *rs = (const struct rseq *)
-			((const char *)__builtin_thread_pointer() + __rseq_offset);
-		/* The kernel writes cpu_id behind our back: a volatile-strength load. */
-		int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-
-		if (__builtin_expect(cpu >= 0, 1))
-			return cpu;
-	}
-#endif
-	return nmm_cpu_current_slow();
+	int cpu = nmm_cpu_rseq_id();
+	return __builtin_expect(cpu >= 0, 1) ? cpu : nmm_cpu_current_slow();
 }
 
 /**
@@ -94,31 +104,14 @@ static inline int nmm_cpu_current(void)
  */
 static inline int nmm_cpu_current_hint(void)
 {
-#if NMM_HAVE_GLIBC_RSEQ
-	/* glibc keeps the rseq area in every thread's TCB even when it did not register it
-	 * (__rseq_size == 0); cpu_id then stays negative (RSEQ_CPU_ID_UNINITIALIZED or
-	 * REGISTRATION_FAILED), so the sign test alone picks the path. */
-	const struct rseq *rs = (const struct rseq *)
-		((const char *)__builtin_thread_pointer() + __rseq_offset);
-	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-
-	if (__builtin_expect(cpu >= 0, 1))
-		return cpu;
-#endif
-	return nmm_cpu_current_hint_slow();
+	int cpu = nmm_cpu_rseq_id();
+	return __builtin_expect(cpu >= 0, 1) ? cpu : nmm_cpu_current_hint_slow();
 }
 
 /* nmm_cpu_has_rseq - true when nmm_cpu_current() takes the rseq fast path in this thread. */
 static inline int nmm_cpu_has_rseq(void)
 {
-#if NMM_HAVE_GLIBC_RSEQ
-	if (__rseq_size != 0) {
-		const struct rseq *rs = (const struct rseq *)
-			((const char *)__builtin_thread_pointer() + __rseq_offset);
-		return (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED) >= 0;
-	}
-#endif
-	return 0;
+	return nmm_cpu_rseq_id() >= 0;
 }
 
 #ifdef __cplusplus

@@ -216,6 +216,24 @@ static void *memblock_alloc_internal(phys_addr_t size, phys_addr_t align, phys_a
 	return alloc ? phys_to_virt(alloc) : NULL;
 }
 
+/* The public allocators' common body: the debug line naming the caller, the allocation, the
+ * warning on failure. @ret_ip is the public function's return address. */
+static void *memblock_alloc_logged(const char *func, void *ret_ip, phys_addr_t size, phys_addr_t align,
+				   phys_addr_t min_addr, phys_addr_t max_addr, int nid, bool exact_nid)
+{
+	char who[NMM_CALLER_LEN];
+	void *ptr;
+
+	memblock_dbg("%s: %llu bytes align=0x%llx nid=%d from=0x%016llx max_addr=0x%016llx %s\n",
+		     func, (unsigned long long)size, (unsigned long long)align, nid,
+		     (unsigned long long)min_addr, (unsigned long long)max_addr,
+		     nmm_memblock_caller(ret_ip, who, sizeof(who)));
+	ptr = memblock_alloc_internal(size, align, min_addr, max_addr, nid, exact_nid);
+	if (!ptr)
+		memblock_alloc_warn(func, size, align, nid, min_addr, max_addr);
+	return ptr;
+}
+
 /**
  * memblock_alloc_exact_nid_raw - allocate boot memory block on the exact node
  * @size: size of memory block to be allocated in bytes
@@ -232,17 +250,7 @@ static void *memblock_alloc_internal(phys_addr_t size, phys_addr_t align, phys_a
 void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
 				   phys_addr_t max_addr, int nid)
 {
-	char who[NMM_CALLER_LEN];
-	void *ptr;
-
-	memblock_dbg("%s: %llu bytes align=0x%llx nid=%d from=0x%016llx max_addr=0x%016llx %s\n",
-		     __func__, (unsigned long long)size, (unsigned long long)align, nid,
-		     (unsigned long long)min_addr, (unsigned long long)max_addr,
-		     nmm_memblock_caller(_RET_IP_, who, sizeof(who)));
-	ptr = memblock_alloc_internal(size, align, min_addr, max_addr, nid, true);
-	if (!ptr)
-		memblock_alloc_warn(__func__, size, align, nid, min_addr, max_addr);
-	return ptr;
+	return memblock_alloc_logged(__func__, _RET_IP_, size, align, min_addr, max_addr, nid, true);
 }
 
 /**
@@ -265,17 +273,7 @@ void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align, phys_add
 void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
 				 phys_addr_t max_addr, int nid)
 {
-	char who[NMM_CALLER_LEN];
-	void *ptr;
-
-	memblock_dbg("%s: %llu bytes align=0x%llx nid=%d from=0x%016llx max_addr=0x%016llx %s\n",
-		     __func__, (unsigned long long)size, (unsigned long long)align, nid,
-		     (unsigned long long)min_addr, (unsigned long long)max_addr,
-		     nmm_memblock_caller(_RET_IP_, who, sizeof(who)));
-	ptr = memblock_alloc_internal(size, align, min_addr, max_addr, nid, false);
-	if (!ptr)
-		memblock_alloc_warn(__func__, size, align, nid, min_addr, max_addr);
-	return ptr;
+	return memblock_alloc_logged(__func__, _RET_IP_, size, align, min_addr, max_addr, nid, false);
 }
 
 /**
@@ -299,18 +297,8 @@ void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_
 void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
 			     phys_addr_t max_addr, int nid)
 {
-	char who[NMM_CALLER_LEN];
-	void *ptr;
-
-	memblock_dbg("%s: %llu bytes align=0x%llx nid=%d from=0x%016llx max_addr=0x%016llx %s\n",
-		     __func__, (unsigned long long)size, (unsigned long long)align, nid,
-		     (unsigned long long)min_addr, (unsigned long long)max_addr,
-		     nmm_memblock_caller(_RET_IP_, who, sizeof(who)));
-	ptr = memblock_alloc_internal(size, align, min_addr, max_addr, nid, false);
-	if (!ptr) {
-		memblock_alloc_warn(__func__, size, align, nid, min_addr, max_addr);
-		return NULL;
-	}
-	memset(ptr, 0, size);
+	void *ptr = memblock_alloc_logged(__func__, _RET_IP_, size, align, min_addr, max_addr, nid, false);
+	if (ptr)
+		memset(ptr, 0, size);
 	return ptr;
 }

@@ -53,14 +53,11 @@ static inline unsigned int nmm_this_cpu(void)
 	return likely(cpu < (unsigned int)nmm_nr_cpu_ids) ? cpu : 0;
 }
 
-/* The CPU from rseq, or -1 when this thread has no rseq (the per-thread magazines serve it). */
+/* The CPU from rseq, or -1 when this thread's magazines must be per-thread ones: no rseq, or
+ * a build without rseq magazines (TSan). */
 static inline int nmm_rseq_cpu(void)
 {
-#if NMM_HAVE_RSEQ_MAG
-	return (int)__atomic_load_n(&nmm_rseq_area()->cpu_id, __ATOMIC_RELAXED);
-#else
-	return -1;
-#endif
+	return NMM_HAVE_RSEQ_MAG ? nmm_cpu_rseq_id() : -1;
 }
 
 /* A page in magazine mag[mt] is free (PG_pcp, order field 0) and already carries mt in its

@@ -46,11 +46,6 @@ static inline uint64_t nmm_mag_pushes(const struct nmm_mag *m)
 #if NMM_HAVE_GLIBC_RSEQ && defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 #define NMM_HAVE_RSEQ_MAG 1
 
-static inline struct rseq *nmm_rseq_area(void)
-{
-	return (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
-}
-
 /* The rseq descriptor, the abort trampoline (signature first) and the start label. */
 #define NMM_RSEQ_CS_BEGIN(start, post, abort, abort_label)                                  \
 	".pushsection __rseq_cs, \"aw\"\n\t"                                                \
