@@ -349,6 +349,9 @@ struct page *nmm_alloc_page(gfp_t gfp)
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
+	/* The local node is what the fast path serves: take it when asked for explicitly too. */
+	if (nid == NUMA_NO_NODE || nid == numa_node_id())
+		return alloc_pages(gfp, order);
 	return __alloc_pages(gfp, order, nid, NULL);
 }
 
