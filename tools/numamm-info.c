@@ -128,7 +128,10 @@ static void json(FILE *o, const struct nmm_numa_topology *t, bool booted)
 			for (int r = 0; r < ni.nr_ranges; r++)
 				fprintf(o, "%s[%llu, %llu]", r ? ", " : "", (unsigned long long)ni.range[r].start,
 					(unsigned long long)ni.range[r].end);
-			fprintf(o, "], \"zones\": [");
+			fprintf(o, "], \"hot-added\": {\"window\": [%llu, %llu], \"bytes\": %llu, \"ranges_from\": %d, "
+				   "\"ms\": %.3f}, \"zones\": [",
+				(unsigned long long)ni.hotplug_start, (unsigned long long)ni.hotplug_end,
+				(unsigned long long)ni.hotadded_bytes, ni.nr_boot_ranges, ni.hotadd_ms);
 			pg_data_t *pg = NODE_DATA(i);
 			bool first = true;
 			for (int z = 0; z < MAX_NR_ZONES; z++) {

@@ -67,10 +67,32 @@ struct nmm_node_info {
 	struct { uint64_t start, end; } range[16];  /* physical [start, end) */
 	double boot_ms;                /* time to create, bind and map the node's memory */
 	double memmap_ms;              /* time to allocate and initialise its struct pages */
+	int nr_boot_ranges;            /* range[nr_boot_ranges..nr_ranges) were hot-added */
+	uint64_t hotplug_start, hotplug_end;  /* hot-add window [start, end); empty: cannot grow */
+	uint64_t hotadded_bytes;       /* hot-added so far (memory map included) */
+	double hotadd_ms;              /* time spent hot-adding */
 };
 
 /* nmm_node_info - Return: 0 and *@out filled, -ENODEV for a node that is not booted. */
 int nmm_node_info(int nid, struct nmm_node_info *out);
+
+/**
+ * nmm_memory_hotadd - grow node @nid by @bytes (rounded up to 128 MiB sections) at run time.
+ * @nid: a node with memory and a hotplug= window (boot token hotplug=SIZE)
+ * @bytes: memory to add; each section keeps its first 2 MiB for its own struct pages
+ *
+ * The memory comes from the node's hot-add window, backed like its boot memory and bound to the
+ * node; it becomes ZONE_NORMAL of the node. The page allocator does the same by itself, one
+ * section at a time, before failing an allocation that may sleep.
+ * Context: may sleep; takes a mutex.
+ * Return: 0; -EINVAL for @bytes == 0; -ENODEV for a node that is not booted with memory;
+ * -ENOSPC when the window has not that much left (nothing added); -ENOMEM when the backing
+ * refuses (sections added before the failure stay).
+ */
+int nmm_memory_hotadd(int nid, size_t bytes);
+
+/* Hot-adds since boot (sections), by nmm_memory_hotadd() and by the allocator. */
+extern unsigned long nmm_hotadd_events;
 
 /* nmm_topology - the topology numamm booted with (real, or split by numa=fake). */
 const struct nmm_numa_topology *nmm_topology(void);

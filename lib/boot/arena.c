@@ -11,6 +11,11 @@
  *             same page is possible, so a node with highmem never gets it.
  *   shmem   - memfd on shmem, 4 KiB pages: slowest faults, aliasable anywhere.
  * auto prefers hugetlb when the node's free pool covers it, then thp, then shmem for highmem.
+ *
+ * Hot-add (nmm_arena_grow) extends a node with the same backing: the memfd grows at its end
+ * and the new file range is mapped over the window's PROT_NONE reservation (hugetlb reserves
+ * its pages at that mmap, so a short pool is -ENOMEM, not a SIGBUS later); THP maps anonymous
+ * memory there. Either way the mapping is bound to the node before anything touches it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -286,6 +291,29 @@ static int arena_map(struct nmm_arena *a, const struct nmm_boot_params *p, char 
 		if (e)
 			return e;
 		a->highmem_view_len = (size_t)(a->bytes - first_off);
+	}
+	return 0;
+}
+
+int nmm_arena_grow(struct nmm_arena *a, uint64_t phys, uint64_t len, bool populate, char *err,
+		   size_t errlen)
+{
+	uint64_t off = a->bytes;
+	if (a->memfd >= 0 && ftruncate(a->memfd, (off_t)(off + len))) {
+		snprintf(err, errlen, "node %d: growing the %s memfd to %llu MiB failed: %s", a->nid,
+			 nmm_backing_name(a->backing), (unsigned long long)((off + len) >> 20), strerror(errno));
+		return -ENOMEM;
+	}
+	void *m;
+	int e = map_piece(a, __va(phys), off, (size_t)len, true, populate, &m, err, errlen);
+	if (e) {
+		/* MAP_FIXED may have replaced the reservation before failing: put it back. */
+		mmap(__va(phys), (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+		     -1, 0);
+		if (a->memfd >= 0 && ftruncate(a->memfd, (off_t)off))
+			fprintf(stderr, "numamm: hotplug: node %d: cannot shrink the memfd back: %s\n", a->nid,
+				strerror(errno));
+		return -ENOMEM;
 	}
 	return 0;
 }

@@ -79,18 +79,24 @@ int nmm_node_info(int nid, struct nmm_node_info *out)
 	out->mem_bytes = a->bytes;
 	out->memfd = a->memfd;
 	out->linear = a->nr_ranges ? __va(a->range[0].start) : NULL;
-	out->nr_ranges = a->nr_ranges;
-	for (int r = 0; r < a->nr_ranges; r++) {
+	out->nr_ranges = __atomic_load_n(&a->nr_ranges, __ATOMIC_ACQUIRE);   /* hot-add appends */
+	for (int r = 0; r < out->nr_ranges; r++) {
 		out->range[r].start = a->range[r].start;
 		out->range[r].end = a->range[r].end;
 	}
 	out->boot_ms = a->boot_ms;
 	out->memmap_ms = a->memmap_ms;
+	out->nr_boot_ranges = a->nr_boot_ranges;
+	out->hotplug_start = a->hp_start;
+	out->hotplug_end = a->hp_end;
+	out->hotadded_bytes = a->hp_next - a->hp_start;
+	out->hotadd_ms = a->hotadd_ms;
 	return 0;
 }
 
 static void teardown(void)
 {
+	nmm_hotplug_release();
 	nmm_page_alloc_release();
 	nmm_zones_release();
 	nmm_memmap_release();
@@ -180,7 +186,7 @@ static int do_boot(const char *cmdline)
 	if (!e)
 		e = memblock_setup(err, sizeof(err));
 	if (!e)
-		e = nmm_linear_map_reserve(nmm_layout.phys_end, err, sizeof(err));
+		e = nmm_linear_map_reserve(nmm_layout.hotplug_end, err, sizeof(err));
 	if (!e) {
 		/* Free 2 MiB pages per real node, shared by the logical nodes on it. */
 		int rn[NMM_MAX_NODES], nr = real_nodes(rn);

@@ -5,6 +5,8 @@
  *   cmdline → topology (numa/) → layout (phys ranges per node) → memblock_add/reserve →
  *   linear map reserved → arenas created, bound and mapped → memory map (sparse sections,
  *   struct page) → zones and zonelists.
+ * At run time, hotplug.c grows a node inside the hot-add window the layout kept for it (after
+ * all of the above: mm/memory_hotplug.c add_memory → online_pages).
  */
 #ifndef NUMAMM_LIB_BOOT_H
 #define NUMAMM_LIB_BOOT_H
@@ -52,6 +54,9 @@ struct nmm_boot_params {
 	int min_free_kbytes;                   /* min_free_kbytes=: -1 = computed */
 	int watermark_scale_factor;            /* watermark_scale_factor=: 10 */
 	bool no_page_grouping;                 /* page_grouping=off: no grouping by mobility */
+	uint64_t hotplug;                      /* hotplug=SIZE: hot-add window of every node with memory */
+	uint64_t node_hotplug[NMM_MAX_NODES];  /* hotplug=S0,S1,...: per node (nr_node_hotplug given) */
+	int nr_node_hotplug;
 };
 
 /**
@@ -81,13 +86,20 @@ struct nmm_arena {
 	void *highmem_view;                      /* memfd view of this node's highmem, or NULL */
 	size_t highmem_view_len;
 	double boot_ms, memmap_ms;
+	/* Memory hot-add (hotplug.c): physical window [hp_start, hp_end) kept free above every boot
+	 * range, hot-added up to hp_next in whole sections; range[nr_boot_ranges..] are hot-added
+	 * (written under the hot-add mutex). hp_start == hp_end: the node cannot grow. */
+	uint64_t hp_start, hp_end, hp_next;
+	int nr_boot_ranges;
+	double hotadd_ms;                        /* time spent in hot-adds so far */
 };
 
 struct nmm_layout {
 	int nr_nodes;
 	struct nmm_arena arena[NMM_MAX_NODES];
-	uint64_t phys_end;                       /* highest end of any range */
-	uint64_t lowmem_limit;                   /* == phys_end when no highmem */
+	uint64_t phys_end;                       /* highest end of any boot range */
+	uint64_t hotplug_end;                    /* end of the highest hot-add window, or phys_end */
+	uint64_t lowmem_limit;                   /* == hotplug_end when no highmem */
 };
 
 extern struct nmm_boot_params nmm_params;
@@ -104,6 +116,11 @@ void nmm_linear_map_release(void);
 int nmm_arena_create(struct nmm_arena *a, const struct nmm_boot_params *p,
 		     unsigned long *huge_budget, char *err, size_t errlen);
 void nmm_arena_destroy(struct nmm_arena *a);
+/* nmm_arena_grow - back [phys, phys+len) of @a's hot-add window: grow the memfd (or map
+ * anonymous THP memory), map it at __va(phys), bind it to the node before any touch. On failure
+ * the range is PROT_NONE again and the memfd its old size. Return: 0, -ENOMEM. */
+int nmm_arena_grow(struct nmm_arena *a, uint64_t phys, uint64_t len, bool populate, char *err,
+		   size_t errlen);
 /* nmm_highmem_view_addr - an address of highmem page @pfn in its node's memfd view (for the
  * page allocator's zeroing and kmap), or NULL when @pfn is not highmem of a booted node. */
 void *nmm_highmem_view_addr(unsigned long pfn);
@@ -113,10 +130,29 @@ int nmm_memmap_init(char *err, size_t errlen);
 void nmm_memmap_release(void);
 enum zone_type;
 int nmm_pfn_zone(unsigned long pfn);
+struct page;
+/* nmm_memmap_init_section - struct pages of section @sec of node @nid: PageReserved, one
+ * reference, node/zone/section in flags, linear-map address (sparse_init_one_section). */
+void nmm_memmap_init_section(struct page *map, unsigned long sec, int nid);
+/* nmm_memmap_publish_section - make @map section @sec's memory map (a release store: readers
+ * index the section table without locks). */
+void nmm_memmap_publish_section(unsigned long sec, struct page *map);
 
 /* zones.c: pg_data_t, zones, zonelists. */
 int nmm_zones_init(char *err, size_t errlen);
 void nmm_zones_release(void);
+/* nmm_build_all_zonelists - (re)build every node's zonelists from the populated zones; safe
+ * against concurrent zonelist walkers (see zones.c). Callers serialise. */
+void nmm_build_all_zonelists(void);
+
+/* hotplug.c: memory hot-add. */
+extern unsigned long nmm_hotadd_events;
+/* nmm_hotadd_for_alloc - the allocator's hook: grow the first node of @zl (the preferred
+ * node's zonelist) that still has window left, by one section, when the request may use
+ * ZONE_NORMAL. Context: may sleep. Return: 0 when memory was added, else a negative errno. */
+struct zonelist;
+int nmm_hotadd_for_alloc(struct zonelist *zl, int highest_zoneidx, int preferred_nid);
+void nmm_hotplug_release(void);
 
 /* Helpers shared by the boot files. */
 double nmm_now_ms(void);

@@ -119,7 +119,7 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 {
 	static const char *const known[] = { "mem", "node_mem", "memmap", "numa", "hugepages", "backing",
 					     "lowmem", "highmem", "memblock", "populate", "min_free_kbytes",
-					     "watermark_scale_factor", "page_grouping" };
+					     "watermark_scale_factor", "page_grouping", "hotplug" };
 	bool is_known = false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		is_known |= !strcmp(key, known[i]);
@@ -238,6 +238,29 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 		p->no_page_grouping = !on;
 		return 0;
 	}
+	if (!strcmp(key, "hotplug")) {
+		/* hotplug=SIZE for every node with memory, or hotplug=S0,S1,... per node. */
+		uint64_t v[NMM_MAX_NODES];
+		int n = 0;
+		if (!*val || *val == ',' || val[strlen(val) - 1] == ',' || strstr(val, ",,"))
+			return bad(c, "bad size");
+		for (char *s, *item = strtok_r(val, ",", &s); item; item = strtok_r(NULL, ",", &s)) {
+			if (n == NMM_MAX_NODES)
+				return bad(c, "too many node sizes");
+			if (nmm_memparse(item, &v[n]) || v[n] > (1ULL << MAX_PHYSMEM_BITS_BOOT) / 2)
+				return bad(c, "bad size (at most 32T)");
+			n++;
+		}
+		if (n == 1) {
+			p->hotplug = v[0];
+			p->nr_node_hotplug = 0;
+		} else {
+			p->hotplug = 0;
+			memcpy(p->node_hotplug, v, sizeof(v[0]) * (size_t)n);
+			p->nr_node_hotplug = n;
+		}
+		return 0;
+	}
 	return bad(c, "unknown parameter");   /* in known[] but not handled above: a bug here */
 }
 
@@ -282,6 +305,14 @@ int nmm_cmdline_parse(const char *line, struct nmm_boot_params *p, char *err, si
 	}
 	if (p->lowmem && p->highmem) {
 		snprintf(err, errlen, "lowmem= and highmem= both given; use one");
+		return -EINVAL;
+	}
+	bool hotplug = p->hotplug != 0;
+	for (int i = 0; i < p->nr_node_hotplug; i++)
+		hotplug |= p->node_hotplug[i] != 0;
+	if (hotplug && (p->lowmem || p->highmem)) {
+		snprintf(err, errlen, "hotplug= with %s: hot-added memory is lowmem only",
+			 p->lowmem ? "lowmem=" : "highmem=");
 		return -EINVAL;
 	}
 	if (p->hugepages == NMM_HUGEPAGES_OFF && p->backing == NMM_BACKING_HUGETLB) {

@@ -7,6 +7,12 @@
  * leaving a "PCI hole" below 4 GiB, so one node owns DMA, DMA32 and NORMAL; every further node
  * starts on the next 1 GiB boundary. memmap=nn@ss[:node] replaces the default with explicit
  * ranges. Sizes are rounded up to 2 MiB so any backing (hugetlb included) can hold them.
+ *
+ * hotplug= keeps a hot-add window per node with memory above every boot range (as firmware
+ * describes hotpluggable ranges in the SRAT): node windows follow each other from
+ * max(end of boot memory, 4 GiB) rounded up to 1 GiB, each rounded up to whole 128 MiB
+ * sections, so hot-added memory is always ZONE_NORMAL. The windows are address space only:
+ * memblock never sees them; the linear map, the section table and the lowmem limit cover them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -147,6 +153,48 @@ static int layout_default(const struct nmm_boot_params *p, const struct nmm_numa
 	return 0;
 }
 
+#define SECTION_BYTES (1ULL << 27)   /* SECTION_SIZE_BITS of <numamm/linux/mmzone.h> */
+
+static int layout_hotplug(const struct nmm_boot_params *p, struct nmm_layout *l, char *err, size_t errlen)
+{
+	if (p->nr_node_hotplug && p->nr_node_hotplug != l->nr_nodes) {
+		snprintf(err, errlen, "hotplug= gives %d sizes for %d nodes (use 0 for a node that must not grow)",
+			 p->nr_node_hotplug, l->nr_nodes);
+		return -EINVAL;
+	}
+	uint64_t base = align_up(l->phys_end > 4 * GiB ? l->phys_end : 4 * GiB, GiB);
+	for (int i = 0; i < l->nr_nodes; i++) {
+		struct nmm_arena *a = &l->arena[i];
+		a->nr_boot_ranges = a->nr_ranges;
+		uint64_t size = p->nr_node_hotplug ? p->node_hotplug[i] : p->hotplug;
+		if (!size)
+			continue;
+		if (!a->nr_ranges) {
+			if (p->nr_node_hotplug) {
+				snprintf(err, errlen, "hotplug=: node %d is memoryless and cannot grow", i);
+				return -EINVAL;
+			}
+			continue;   /* hotplug=SIZE means every node with memory */
+		}
+		if (a->nr_ranges == NMM_MAX_RANGES) {
+			snprintf(err, errlen, "hotplug=: node %d has %d ranges, none left for hot-added memory",
+				 i, NMM_MAX_RANGES);
+			return -EINVAL;
+		}
+		size = align_up(size, SECTION_BYTES);
+		if (base + size > (1ULL << MAX_PHYSMEM_BITS_BOOT)) {
+			snprintf(err, errlen, "hotplug=: node %d's window [%#llx-%#llx) is beyond the physical address space",
+				 i, (unsigned long long)base, (unsigned long long)(base + size));
+			return -EINVAL;
+		}
+		a->hp_start = a->hp_next = base;
+		a->hp_end = base + size;
+		base += size;
+		l->hotplug_end = a->hp_end;
+	}
+	return 0;
+}
+
 int nmm_layout_build(const struct nmm_boot_params *p, const struct nmm_numa_topology *topo,
 		     struct nmm_layout *l, char *err, size_t errlen)
 {
@@ -168,7 +216,10 @@ int nmm_layout_build(const struct nmm_boot_params *p, const struct nmm_numa_topo
 		snprintf(err, errlen, "no node has memory to boot with");
 		return -ENOMEM;
 	}
-	l->lowmem_limit = l->phys_end;
+	l->hotplug_end = l->phys_end;
+	if ((e = layout_hotplug(p, l, err, errlen)))
+		return e;
+	l->lowmem_limit = l->hotplug_end;   /* hotplug= excludes lowmem= and highmem= */
 	if (p->lowmem)
 		l->lowmem_limit = p->lowmem < l->phys_end ? p->lowmem : l->phys_end;
 	if (p->highmem) {

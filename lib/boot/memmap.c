@@ -6,6 +6,8 @@
  * table entry stores (mem_map - section_start_pfn) so pfn_to_page() is one load and an add.
  * Every page starts PageReserved with a reference, as in the kernel: the page allocator's
  * memblock_free_all() releases the free ones later.
+ * The section table covers the hot-add windows too (empty slots until hotplug.c publishes a
+ * section whose memory map lives in its own first 2 MiB: memmap_on_memory).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,7 +59,7 @@ static int section_nid(unsigned long sec)
 	return best;
 }
 
-static void init_section_pages(struct page *map, unsigned long sec, int nid)
+void nmm_memmap_init_section(struct page *map, unsigned long sec, int nid)
 {
 	unsigned long pfn0 = sec << PFN_SECTION_SHIFT;
 	for (unsigned long i = 0; i < PAGES_PER_SECTION; i++) {
@@ -78,13 +80,13 @@ static void init_section_pages(struct page *map, unsigned long sec, int nid)
 
 int nmm_memmap_init(char *err, size_t errlen)
 {
-	max_pfn = (unsigned long)PFN_UP(nmm_layout.phys_end);
+	max_pfn = (unsigned long)PFN_UP(nmm_layout.hotplug_end);   /* hot-add windows included */
 	nmm_lowmem_limit = nmm_layout.lowmem_limit;
 	high_memory = __va(nmm_lowmem_limit);
 	unsigned long nr = (max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
 	if (nr > (1UL << NMM_SECTIONS_WIDTH)) {
 		snprintf(err, errlen, "memory ends at %#llx: beyond %lu sections of the memory map",
-			 (unsigned long long)nmm_layout.phys_end, 1UL << NMM_SECTIONS_WIDTH);
+			 (unsigned long long)nmm_layout.hotplug_end, 1UL << NMM_SECTIONS_WIDTH);
 		return -EINVAL;
 	}
 	uintptr_t *table = memblock_alloc(nr * sizeof(*table), 64);
@@ -106,12 +108,18 @@ int nmm_memmap_init(char *err, size_t errlen)
 			return -ENOMEM;
 		}
 		table[sec] = (uintptr_t)map - (sec << PFN_SECTION_SHIFT) * sizeof(struct page);
-		init_section_pages(map, sec, nid);
+		nmm_memmap_init_section(map, sec, nid);
 		nmm_layout.arena[nid].memmap_ms += nmm_now_ms() - t0;
 	}
 	nmm_section_map = table;
 	nmm_nr_sections = nr;
 	return 0;
+}
+
+void nmm_memmap_publish_section(unsigned long sec, struct page *map)
+{
+	__atomic_store_n(&nmm_section_map[sec], (uintptr_t)map - (sec << PFN_SECTION_SHIFT) * sizeof(struct page),
+			 __ATOMIC_RELEASE);
 }
 
 void nmm_memmap_release(void)

@@ -9,6 +9,15 @@
  * within each node its zones from the highest down. Memoryless nodes contribute no zones, so
  * their fallback list starts at the nearest node with memory. The NOFALLBACK list
  * (__GFP_THISNODE) holds only the node's own zones.
+ *
+ * Hot-add can populate a zone that was empty (a node with only DMA/DMA32 gets ZONE_NORMAL), and
+ * then every zonelist is rebuilt while allocators walk them without a lock. The kernel retries
+ * walks under zonelist_update_seq; here the writer keeps every state a walker can see usable
+ * instead: the new list is the old one with zones inserted, written from its end backwards (so
+ * the new terminator is in place before the old one is overwritten), one pointer store per
+ * slot; walkers take a zone's index from the zone, never from the zoneref
+ * (for_each_zone_zonelist), so a slot read mid-rewrite costs at most a zone skipped or seen
+ * twice, never a zone above the request's highest zone.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,6 +73,8 @@ static void init_node_zones(pg_data_t *pgdat, const struct nmm_arena *a)
 		zone->present_pages = present;
 		zone->zone_start_pfn = present ? lo : 0;
 		zone->spanned_pages = present ? hi - lo : 0;
+		if (!present && z == ZONE_NORMAL && a->hp_end > a->hp_start)
+			zone->zone_start_pfn = PFN_DOWN(a->hp_start);   /* hot-add will populate it */
 		if (present) {
 			pgdat->nr_zones = z + 1;
 			node_start = lo < node_start ? lo : node_start;
@@ -75,23 +86,43 @@ static void init_node_zones(pg_data_t *pgdat, const struct nmm_arena *a)
 	pgdat->node_spanned_pages = node_end ? node_end - node_start : 0;
 }
 
+static int node_zonerefs(pg_data_t *pgdat, struct zoneref *zr)
+{
+	int n = 0;
+	for (int z = MAX_NR_ZONES - 1; z >= 0; z--)
+		if (populated_zone(&pgdat->node_zones[z]))
+			zr[n++] = (struct zoneref){ &pgdat->node_zones[z], z };
+	return n;
+}
+
+/* Write @want (terminated) over the live list @live so that walkers stay safe (see the top). */
+static void publish_zonelist(struct zonelist *live, const struct zoneref *want, int n)
+{
+	struct zoneref *zr = live->_zonerefs;
+	__atomic_store_n(&zr[n].zone_idx, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&zr[n].zone, NULL, __ATOMIC_RELEASE);
+	for (int i = n - 1; i >= 0; i--) {
+		__atomic_store_n(&zr[i].zone_idx, want[i].zone_idx, __ATOMIC_RELAXED);
+		__atomic_store_n(&zr[i].zone, want[i].zone, __ATOMIC_RELEASE);
+	}
+}
+
 static void build_zonelists(pg_data_t *pgdat)
 {
 	int order[NMM_MAX_NODES];
-	int n = nmm_numa_nodes_by_distance(&nmm_topo, pgdat->node_id, order);
-	struct zoneref *zr = pgdat->node_zonelists[ZONELIST_FALLBACK]._zonerefs;
-	for (int i = 0; i < n; i++) {
-		pg_data_t *other = NODE_DATA(order[i]);
-		for (int z = MAX_NR_ZONES - 1; z >= 0; z--)
-			if (populated_zone(&other->node_zones[z]))
-				*zr++ = (struct zoneref){ &other->node_zones[z], z };
-	}
-	*zr = (struct zoneref){ NULL, 0 };
-	zr = pgdat->node_zonelists[ZONELIST_NOFALLBACK]._zonerefs;
-	for (int z = MAX_NR_ZONES - 1; z >= 0; z--)
-		if (populated_zone(&pgdat->node_zones[z]))
-			*zr++ = (struct zoneref){ &pgdat->node_zones[z], z };
-	*zr = (struct zoneref){ NULL, 0 };
+	struct zoneref want[MAX_ZONES_PER_ZONELIST + 1];
+	int n = nmm_numa_nodes_by_distance(&nmm_topo, pgdat->node_id, order), len = 0;
+	for (int i = 0; i < n; i++)
+		len += node_zonerefs(NODE_DATA(order[i]), want + len);
+	publish_zonelist(&pgdat->node_zonelists[ZONELIST_FALLBACK], want, len);
+	len = node_zonerefs(pgdat, want);
+	publish_zonelist(&pgdat->node_zonelists[ZONELIST_NOFALLBACK], want, len);
+}
+
+void nmm_build_all_zonelists(void)
+{
+	for (int nid = 0; nid < nmm_layout.nr_nodes; nid++)
+		build_zonelists(NODE_DATA(nid));
 }
 
 int nmm_zones_init(char *err, size_t errlen)
@@ -108,8 +139,7 @@ int nmm_zones_init(char *err, size_t errlen)
 		nmm_node_data[nid] = pgdat;
 		init_node_zones(pgdat, &nmm_layout.arena[nid]);
 	}
-	for (int nid = 0; nid < nmm_layout.nr_nodes; nid++)
-		build_zonelists(NODE_DATA(nid));
+	nmm_build_all_zonelists();
 	return 0;
 }
 

@@ -269,6 +269,13 @@ static noinline struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int orde
 			if (page)
 				return page;
 		}
+		/* Grow a node by memory hot-add (lib/boot/hotplug.c), one section per retry, before
+		 * waiting or failing; only callers that may sleep: GFP_ATOMIC/NOWAIT never get here. */
+		while (can_reclaim && !nmm_hotadd_for_alloc(ac->zonelist, ac->highest_zoneidx, ac->preferred_nid)) {
+			page = get_page_from_freelist(gfp, order, alloc_flags, ac);
+			if (page)
+				return page;
+		}
 		if (gfp & __GFP_NOFAIL) {
 			/* Never fail: take from the reserves, then wait for frees and retry. */
 			page = get_page_from_freelist(gfp, order, alloc_flags | ALLOC_HARDER | ALLOC_HIGH, ac);

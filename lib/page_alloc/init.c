@@ -6,6 +6,9 @@
  * hands every free range to the buddy allocator in the largest naturally aligned blocks that
  * fit inside one zone, clearing PageReserved and counting managed pages. Reserved ranges
  * (page 0, memmap=$, the memory map itself, node data) stay PageReserved forever.
+ * A node's ZONE_NORMAL gets its tables even when empty if the node has a hot-add window, and
+ * its pageblock flags cover the window: hot-add (lib/boot/hotplug.c) then only grows the span
+ * and frees the new pages through nmm_free_range_to_buddy().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +33,11 @@ static int zone_init_free_lists(struct zone *zone, char *err, size_t errlen)
 		zone->free_area[o].nr_free = 0;
 	}
 	unsigned long first = zone->zone_start_pfn & ~(pageblock_nr_pages - 1);
-	unsigned long blocks = (zone_end_pfn(zone) - first + pageblock_nr_pages - 1) >> pageblock_order;
+	unsigned long end = zone_end_pfn(zone);
+	const struct nmm_arena *a = &nmm_layout.arena[zone->node];
+	if (zone_idx(zone) == ZONE_NORMAL && a->hp_end > a->hp_start && PFN_DOWN(a->hp_end) > end)
+		end = PFN_DOWN(a->hp_end);   /* hot-add grows the span up to the window's end */
+	unsigned long blocks = (end - first + pageblock_nr_pages - 1) >> pageblock_order;
 	zone->pageblock_flags = memblock_alloc_try_nid(blocks, 8, MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE,
 						       zone->node);
 	size_t pcp_bytes = sizeof(struct per_cpu_pages) * (size_t)nmm_nr_cpu_ids;
@@ -54,19 +61,29 @@ static int zone_init_free_lists(struct zone *zone, char *err, size_t errlen)
 }
 
 /* batch: about a 1/4096 of the zone, at most 63 pages (the kernel's 256 KiB rule of thumb);
- * high: six batches, so a CPU holds at most a few hundred KiB of a zone. */
-static void zone_set_pcp_limits(struct zone *zone)
+ * high: six batches, so a CPU holds at most a few hundred KiB of a zone. Taken under each
+ * set's lock: hot-add resizes the sets of a live zone (zone_pcp_update). */
+void nmm_zone_set_pcp_limits(struct zone *zone)
 {
 	unsigned long batch = zone_managed_pages(zone) >> 12;
 	batch = batch < 1 ? 1 : batch > 63 ? 63 : batch;
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
-		zone->per_cpu_pageset[cpu].batch = (int)batch;
-		zone->per_cpu_pageset[cpu].high = (int)(6 * batch);
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+		spin_lock(&pcp->lock);
+		pcp->batch = (int)batch;
+		pcp->high = (int)(6 * batch);
+		spin_unlock(&pcp->lock);
 	}
 }
 
-/* Free [start, end) pfns into the buddy lists: the largest aligned blocks within one zone. */
-static unsigned long free_range_to_buddy(unsigned long start, unsigned long end)
+/**
+ * nmm_free_range_to_buddy - free pfns [@start, @end) into the buddy lists, in the largest
+ * naturally aligned blocks that stay inside one zone, clearing PageReserved and counting the
+ * pages as managed and free.
+ * Context: zone->lock held by hot-add; at boot single-threaded (no lock).
+ * Return: pages freed.
+ */
+unsigned long nmm_free_range_to_buddy(unsigned long start, unsigned long end)
 {
 	unsigned long freed = 0;
 	while (start < end) {
@@ -82,8 +99,8 @@ static unsigned long free_range_to_buddy(unsigned long start, unsigned long end)
 			set_page_count(page + i, 0);
 		}
 		__free_one_page(page, start, zone, order, get_pageblock_migratetype(page));
-		zone->vm_stat[NR_FREE_PAGES] += 1L << order;
-		zone->managed_pages.counter += 1L << order;
+		__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
+		__atomic_fetch_add(&zone->managed_pages.counter, 1L << order, __ATOMIC_RELAXED);
 		freed += 1UL << order;
 		start += 1UL << order;
 	}
@@ -102,7 +119,7 @@ void memblock_free_all(void)
 	for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
 		unsigned long s = PFN_UP(start), e = PFN_DOWN(end);
 		if (s < e)
-			total += free_range_to_buddy(s, e);
+			total += nmm_free_range_to_buddy(s, e);
 	}
 	(void)total;
 }
@@ -141,7 +158,8 @@ int nmm_page_alloc_init(char *err, size_t errlen)
 	for (int nid = 0; nid < nr_node_ids; nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
-			if (!populated_zone(zone))
+			const struct nmm_arena *a = &nmm_layout.arena[nid];
+			if (!populated_zone(zone) && !(z == ZONE_NORMAL && a->hp_end > a->hp_start))
 				continue;
 			int e = zone_init_free_lists(zone, err, errlen);
 			if (e)
@@ -151,8 +169,8 @@ int nmm_page_alloc_init(char *err, size_t errlen)
 	for (int nid = 0; nid < nr_node_ids; nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
-			if (populated_zone(zone))
-				zone_set_pcp_limits(zone);
+			if (zone->per_cpu_pageset)
+				nmm_zone_set_pcp_limits(zone);
 		}
 	setup_per_zone_wmarks();
 	build_fast_table();

@@ -86,7 +86,7 @@ void free_the_page(struct page *page, unsigned int order);
 void prep_new_page(struct page *page, unsigned int order, gfp_t gfp);
 
 /* watermarks.c */
-void nmm_watermarks_reset(void);
+void nmm_watermarks_reset(void);   /* forget a computed min_free_kbytes (shutdown, hot-add) */
 
 /* reclaim.c */
 extern __thread int nmm_in_reclaim;
@@ -106,6 +106,8 @@ void nmm_show_free_areas(FILE *out);
 
 /* init.c */
 void memblock_free_all(void);
+unsigned long nmm_free_range_to_buddy(unsigned long start, unsigned long end);
+void nmm_zone_set_pcp_limits(struct zone *zone);
 int nmm_page_alloc_init(char *err, size_t errlen);
 void nmm_page_alloc_release(void);
 

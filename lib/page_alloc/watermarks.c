@@ -59,9 +59,9 @@ static void set_wmarks(struct zone *z, void *arg)
 	unsigned long gap = (unsigned long)((unsigned __int128)managed * (unsigned)watermark_scale_factor / 10000);
 	if (gap < min / 4)
 		gap = min / 4;
-	z->_watermark[WMARK_MIN] = min;
-	z->_watermark[WMARK_LOW] = min + gap;
-	z->_watermark[WMARK_HIGH] = min + 2 * gap;
+	__atomic_store_n(&z->_watermark[WMARK_MIN], min, __ATOMIC_RELAXED);   /* read unlocked */
+	__atomic_store_n(&z->_watermark[WMARK_LOW], min + gap, __ATOMIC_RELAXED);
+	__atomic_store_n(&z->_watermark[WMARK_HIGH], min + 2 * gap, __ATOMIC_RELAXED);
 }
 
 static void set_lowmem_reserve(struct zone *z, void *arg)

@@ -108,8 +108,13 @@ int nmm_report_nodes(FILE *out)
 			nmm_backing_name(ni.backing), (unsigned long long)(ni.mem_bytes >> 20), ni.boot_ms,
 			ni.memmap_ms, ni.backing_why);
 		for (int r = 0; r < ni.nr_ranges; r++)
-			fprintf(out, "%56s[mem 0x%016llx-0x%016llx]\n", "",
-				(unsigned long long)ni.range[r].start, (unsigned long long)ni.range[r].end - 1);
+			fprintf(out, "%56s[mem 0x%016llx-0x%016llx]%s\n", "",
+				(unsigned long long)ni.range[r].start, (unsigned long long)ni.range[r].end - 1,
+				r >= ni.nr_boot_ranges ? " hot-added" : "");
+		if (ni.hotplug_end > ni.hotplug_start)
+			fprintf(out, "%56shotplug window [mem 0x%016llx-0x%016llx], %llu MiB added in %.2f ms\n", "",
+				(unsigned long long)ni.hotplug_start, (unsigned long long)ni.hotplug_end - 1,
+				(unsigned long long)(ni.hotadded_bytes >> 20), ni.hotadd_ms);
 	}
 	return 0;
 }

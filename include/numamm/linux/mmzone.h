@@ -139,20 +139,28 @@ struct zone {
 	struct zone_cpu_events thread_ev;         /* per-thread magazines' events (atomic adds) */
 } __attribute__((aligned(64)));
 
-static inline unsigned long min_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_MIN]; }
-static inline unsigned long low_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_LOW]; }
-static inline unsigned long high_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_HIGH]; }
-static inline unsigned long wmark_pages(const struct zone *z, int i) { return z->_watermark[i]; }
+/* Watermarks change under readers (setup_per_zone_wmarks() after memory hot-add): load once. */
+static inline unsigned long wmark_pages(const struct zone *z, int i)
+{
+	return __atomic_load_n(&z->_watermark[i], __ATOMIC_RELAXED);
+}
+static inline unsigned long min_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_MIN); }
+static inline unsigned long low_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_LOW); }
+static inline unsigned long high_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_HIGH); }
 static inline long zone_page_state(const struct zone *z, enum zone_stat_item i)
 {
 	long v = __atomic_load_n(&z->vm_stat[i], __ATOMIC_RELAXED);
 	return v < 0 ? 0 : v;
 }
 
-static inline bool populated_zone(const struct zone *z) { return z->present_pages != 0; }
+/* present_pages and spanned_pages grow under zone->lock at memory hot-add: read them once. */
+static inline bool populated_zone(const struct zone *z)
+{
+	return __atomic_load_n(&z->present_pages, __ATOMIC_RELAXED) != 0;
+}
 static inline unsigned long zone_end_pfn(const struct zone *z)
 {
-	return z->zone_start_pfn + z->spanned_pages;
+	return z->zone_start_pfn + __atomic_load_n(&z->spanned_pages, __ATOMIC_RELAXED);
 }
 static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
 {
@@ -200,11 +208,15 @@ const char *nmm_zone_name(enum zone_type idx);
 
 #define for_each_zone_in_node(z, pgdat) \
 	for ((z) = (pgdat)->node_zones; (z) < (pgdat)->node_zones + MAX_NR_ZONES; (z)++)
-#define for_each_zoneref(zr, zl) for ((zr) = (zl)->_zonerefs; (zr)->zone; (zr)++)
+#define for_each_zoneref(zr, zl) \
+	for ((zr) = (zl)->_zonerefs; __atomic_load_n(&(zr)->zone, __ATOMIC_ACQUIRE); (zr)++)
 
-/* Walk @zl for zones at or below @highidx, as for_each_zone_zonelist does. */
-#define for_each_zone_zonelist(zone, zr, zl, highidx)                          \
-	for ((zr) = (zl)->_zonerefs; ((zone) = (zr)->zone) != NULL; (zr)++)      \
-		if ((zr)->zone_idx > (int)(highidx)) {} else
+/* Walk @zl for zones at or below @highidx, as for_each_zone_zonelist does. The index comes
+ * from the zone itself, not the zoneref: memory hot-add rewrites zonelists under walkers, and
+ * a zoneref read half old, half new must not pass a zone above @highidx (lib/boot/zones.c). */
+#define for_each_zone_zonelist(zone, zr, zl, highidx)                                          \
+	for ((zr) = (zl)->_zonerefs; ((zone) = __atomic_load_n(&(zr)->zone, __ATOMIC_ACQUIRE)) != NULL; \
+	     (zr)++)                                                                           \
+		if (zone_idx(zone) > (int)(highidx)) {} else
 
 #endif
