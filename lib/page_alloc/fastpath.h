@@ -80,13 +80,9 @@ static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 	/* A thread with per-thread magazines has no rseq; a thread with rseq never sets gen. */
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
 	if (t->gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED)) {
-		struct nmm_mag *m = &t->mag[mt];
-		uint64_t w = m->word;
-		unsigned int n = (unsigned int)(w & NMM_MAG_COUNT_MASK);
-		if (unlikely(!n))
+		page = nmm_mag_pop_local(&t->mag[mt]);
+		if (unlikely(!page))
 			return NULL;
-		page = m->slot[n - 1];
-		__atomic_store_n(&m->word, w - 1, __ATOMIC_RELAXED);
 	} else {
 #if NMM_HAVE_RSEQ_MAG
 		struct rseq *rs = nmm_rseq_area();

@@ -130,26 +130,63 @@ fail:
 #endif
 
 /* Owner-only operations for per-thread magazines (no rseq, no other thread touches them). */
-static inline void *nmm_mag_pop_local(struct nmm_mag *m)
+static __always_inline void *nmm_mag_pop_local(struct nmm_mag *m)
 {
+#if defined(__x86_64__)
+	/* The same six instructions as the rseq pop, without the sequence: compilers otherwise
+	 * recompute the slot address from scratch (measured: 10 instructions). */
+	void *obj;
+	__asm__ goto("movq %[word], %%rax\n\t"
+		     "movzwl %%ax, %%ecx\n\t"
+		     "testl %%ecx, %%ecx\n\t"
+		     "jz %l[empty]\n\t"
+		     "movq 8(%[m], %%rcx, 8), %[obj]\n\t"   /* slot[n - 1]: slots start at 16 */
+		     "subq $1, %%rax\n\t"
+		     "movq %%rax, %[word]\n\t"
+		     : [obj] "=&r" (obj), [word] "+m" (m->word)
+		     : [m] "r" (m)
+		     : "rax", "rcx", "cc", "memory"
+		     : empty);
+	return obj;
+empty:
+	return NULL;
+#else
 	uint64_t w = m->word;
-	unsigned int n = (unsigned int)(w & NMM_MAG_COUNT_MASK);
+	unsigned int n = (uint16_t)w;
 	if (unlikely(!n))
 		return NULL;
 	void *obj = m->slot[n - 1];
 	__atomic_store_n(&m->word, w - 1, __ATOMIC_RELAXED);
 	return obj;
+#endif
 }
 
-static inline bool nmm_mag_push_local(struct nmm_mag *m, void *obj)
+static __always_inline bool nmm_mag_push_local(struct nmm_mag *m, void *obj)
 {
+#if defined(__x86_64__)
+	__asm__ goto("movq %[word], %%rax\n\t"
+		     "movzwl %%ax, %%ecx\n\t"
+		     "cmpl %[cap], %%ecx\n\t"
+		     "jae %l[full]\n\t"
+		     "movq %[obj], 16(%[m], %%rcx, 8)\n\t"
+		     "addq $0x10001, %%rax\n\t"
+		     "movq %%rax, %[word]\n\t"
+		     : [word] "+m" (m->word)
+		     : [m] "r" (m), [obj] "r" (obj), [cap] "i" (NMM_MAG_SLOTS)
+		     : "rax", "rcx", "cc", "memory"
+		     : full);
+	return true;
+full:
+	return false;
+#else
 	uint64_t w = m->word;
-	unsigned int n = (unsigned int)(w & NMM_MAG_COUNT_MASK);
+	unsigned int n = (uint16_t)w;
 	if (unlikely(n >= NMM_MAG_SLOTS))   /* per-thread magazines always use every slot */
 		return false;
 	m->slot[n] = obj;
 	__atomic_store_n(&m->word, w + NMM_MAG_PUSH_ONE, __ATOMIC_RELAXED);
 	return true;
+#endif
 }
 
 /* Remote draining (lib/percpu/mag.c): lock magazines, fence, take their objects, unlock. */
