@@ -31,17 +31,22 @@ struct nmm_pcp_fast {
 extern struct nmm_pcp_fast nmm_pcp_fast[NMM_MAX_CPUS] __attribute__((visibility("hidden")));
 _Static_assert((NMM_MAX_CPUS & (NMM_MAX_CPUS - 1)) == 0, "NMM_MAX_CPUS must be a power of two");
 
-/* Per-thread magazines, for threads without rseq. Valid while gen == nmm_pcp_gen. */
+/*
+ * Per-thread magazines, for threads without rseq. key == 0: not in use (every rseq thread, and
+ * any thread before its first slow-path visit or after a shutdown); otherwise the node and zone
+ * bits of the thread's local zone | 1, so one compare both says "in use" and "this page's zone".
+ * Every thread's set is on a registry so nmm_shutdown() can void them all.
+ */
 struct nmm_thread_pcp {
-	unsigned long gen;
-	unsigned long zone_bits;
+	unsigned long key;
+	struct list_head registry;
 	struct zone *zone;
 	uint64_t folded_pushes, folded_count;   /* for nmm_thread_pcp_fold() */
 	struct nmm_mag mag[MIGRATE_PCPTYPES];
 };
 extern __thread struct nmm_thread_pcp nmm_thread_pcp
 	__attribute__((tls_model("initial-exec"), visibility("hidden")));
-extern unsigned long nmm_pcp_gen __attribute__((visibility("hidden")));   /* boot generation */
+void nmm_thread_pcps_void(void);   /* at shutdown: forget every thread's magazines */
 
 /* GFP bits that the fast path does not handle. */
 #define NMM_GFP_NOFAST (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO | __GFP_THISNODE | \
@@ -77,12 +82,13 @@ static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 	struct page *page;
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return NULL;   /* __GFP_MOVABLE|__GFP_RECLAIMABLE: the slow path reports it */
-	/* A thread with per-thread magazines has no rseq; a thread with rseq never sets gen. */
+	/* A thread with per-thread magazines has no rseq; a thread with rseq never sets key. */
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
-	if (t->gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED)) {
-		page = nmm_mag_pop_local(&t->mag[mt]);
-		if (unlikely(!page))
+	if (__atomic_load_n(&t->key, __ATOMIC_RELAXED)) {
+		void *obj;
+		if (unlikely(!nmm_mag_pop_local(&t->mag[mt], &obj)))
 			return NULL;
+		page = obj;
 	} else {
 #if NMM_HAVE_RSEQ_MAG
 		struct rseq *rs = nmm_rseq_area();
@@ -114,8 +120,9 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 	/* In a magazine the page is free: no order, PG_pcp. Written before the push publishes it. */
 	unsigned long freed = flags ^ NMM_PCP_FLIP;
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
-	if (t->gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED)) {
-		if (unlikely((flags & NMM_NODE_ZONE_MASK) != t->zone_bits))
+	unsigned long key = __atomic_load_n(&t->key, __ATOMIC_RELAXED);
+	if (key) {
+		if (unlikely(((flags & NMM_NODE_ZONE_MASK) | 1) != key))
 			return false;
 		__atomic_store_n(&page->flags, freed, __ATOMIC_RELAXED);
 		if (likely(nmm_mag_push_local(&t->mag[mt], page)))

@@ -130,7 +130,6 @@ static void build_fast_table(void)
 {
 	/* rseq magazines need rseq in this process and the membarrier fence for remote drains. */
 	bool rseq_mags = nmm_rseq_cpu() >= 0 && nmm_mag_fence_available();
-	__atomic_store_n(&nmm_pcp_gen, nmm_pcp_gen + 1, __ATOMIC_RELAXED);
 	for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++) {
 		int nid = nmm_topo.cpu_to_node[cpu];
 		nmm_pcp_fast[cpu] = (struct nmm_pcp_fast){ NULL, NULL, 0 };
@@ -181,7 +180,6 @@ void nmm_page_alloc_release(void)
 {
 	nmm_kswapd_stop_all();   /* first: kswapd uses everything below */
 	memset(nmm_pcp_fast, 0, sizeof(nmm_pcp_fast));
-	/* Per-thread magazines of this boot are void from now on (threads read gen unlocked). */
-	__atomic_store_n(&nmm_pcp_gen, nmm_pcp_gen + 1, __ATOMIC_RELAXED);
+	nmm_thread_pcps_void();   /* per-thread magazines of this boot are void from now on */
 	nmm_watermarks_reset();
 }

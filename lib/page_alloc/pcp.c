@@ -16,8 +16,9 @@
 
 struct nmm_pcp_fast nmm_pcp_fast[NMM_MAX_CPUS];
 __thread struct nmm_thread_pcp nmm_thread_pcp __attribute__((tls_model("initial-exec")));
-unsigned long nmm_pcp_gen = 1;
 static pthread_key_t thread_pcp_key;
+static LIST_HEAD(thread_pcps);                 /* every thread's set in use: the registry */
+static pthread_mutex_t thread_pcps_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t thread_pcp_key_once = PTHREAD_ONCE_INIT;
 
 /* Fold a per-thread magazine's activity into its zone's counters (atomically: other threads'
@@ -43,14 +44,15 @@ void nmm_thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, unsig
 /* Give every page of this thread's magazines back to the buddy lists. */
 void nmm_thread_pcp_flush(struct nmm_thread_pcp *t)
 {
-	if (t->gen != __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED) || !t->zone)
+	if (!t->key)
 		return;
 	struct zone *zone = t->zone;
 	unsigned long flushed = 0;
 	spin_lock(&zone->lock);
 	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
-		struct page *page;
-		while ((page = nmm_mag_pop_local(&t->mag[mt]))) {
+		void *obj;
+		while (nmm_mag_pop_local(&t->mag[mt], &obj)) {
+			struct page *page = obj;
 			__ClearPagePcp(page);
 			__free_one_page(page, page_to_pfn(page), zone, 0, get_pageblock_migratetype(page));
 			__mod_zone_page_state(zone, NR_FREE_PAGES, 1);
@@ -63,7 +65,27 @@ void nmm_thread_pcp_flush(struct nmm_thread_pcp *t)
 
 static void thread_pcp_exit(void *arg)
 {
-	nmm_thread_pcp_flush(arg);
+	struct nmm_thread_pcp *t = arg;
+	pthread_mutex_lock(&thread_pcps_lock);   /* against nmm_thread_pcps_void() at shutdown */
+	nmm_thread_pcp_flush(t);
+	if (t->key)
+		list_del_init(&t->registry);
+	__atomic_store_n(&t->key, 0UL, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&thread_pcps_lock);
+}
+
+void nmm_thread_pcps_void(void)
+{
+	pthread_mutex_lock(&thread_pcps_lock);
+	struct nmm_thread_pcp *t, *n;
+	list_for_each_entry_safe(t, n, &thread_pcps, registry) {
+		/* Their pages went with the boot: forget them, do not free them. */
+		list_del_init(&t->registry);
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			__atomic_store_n(&t->mag[mt].word, 0UL, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->key, 0UL, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&thread_pcps_lock);
 }
 
 static void thread_pcp_key_create(void)
@@ -71,23 +93,26 @@ static void thread_pcp_key_create(void)
 	pthread_key_create(&thread_pcp_key, thread_pcp_exit);
 }
 
-/* Without rseq: make this thread's magazines serve @zone if it is the thread's local zone.
- * Magazines of an earlier boot are forgotten (their pages went with that boot). */
+/* Without rseq: make this thread's magazines serve @zone if it is the thread's local zone. */
 bool nmm_thread_pcp_ready(struct zone *zone)
 {
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
-	if (t->gen != __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED)) {
-		struct zone *local = nmm_pcp_fast[nmm_this_cpu()].zone;
-		memset(t, 0, sizeof(*t));
+	if (!t->key) {
+		unsigned int cpu = nmm_this_cpu();
+		struct zone *local = nmm_pcp_fast[cpu].zone;
 		if (!local)
 			return false;
+		memset(t->mag, 0, sizeof(t->mag));
 		t->zone = local;
-		t->zone_bits = nmm_pcp_fast[nmm_this_cpu()].zone_bits;
+		t->folded_pushes = t->folded_count = 0;
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 			t->mag[mt].cap = NMM_MAG_SLOTS;
 		pthread_once(&thread_pcp_key_once, thread_pcp_key_create);
 		pthread_setspecific(thread_pcp_key, t);
-		t->gen = __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&thread_pcps_lock);
+		list_add(&t->registry, &thread_pcps);
+		__atomic_store_n(&t->key, nmm_pcp_fast[cpu].zone_bits | 1, __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&thread_pcps_lock);
 	}
 	return t->zone == zone;
 }
@@ -279,7 +304,7 @@ unsigned long nmm_zone_pcp_pages(struct zone *zone)
 		     nmm_pcp_mag_pages(&zone->per_cpu_pageset[cpu]);
 	/* Other threads' per-thread magazines (no rseq) are out of sight; the caller's are not. */
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
-	if (t->gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED) && t->zone == zone)
+	if (t->key && t->zone == zone)
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 			n += nmm_mag_count(&t->mag[mt]);
 	return n;

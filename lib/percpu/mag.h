@@ -130,7 +130,7 @@ fail:
 #endif
 
 /* Owner-only operations for per-thread magazines (no rseq, no other thread touches them). */
-static __always_inline void *nmm_mag_pop_local(struct nmm_mag *m)
+static __always_inline bool nmm_mag_pop_local(struct nmm_mag *m, void **out)
 {
 #if defined(__x86_64__)
 	/* The same six instructions as the rseq pop, without the sequence: compilers otherwise
@@ -147,17 +147,18 @@ static __always_inline void *nmm_mag_pop_local(struct nmm_mag *m)
 		     : [m] "r" (m)
 		     : "rax", "rcx", "cc", "memory"
 		     : empty);
-	return obj;
+	*out = obj;
+	return true;
 empty:
-	return NULL;
+	return false;
 #else
 	uint64_t w = m->word;
 	unsigned int n = (uint16_t)w;
 	if (unlikely(!n))
-		return NULL;
-	void *obj = m->slot[n - 1];
+		return false;
+	*out = m->slot[n - 1];
 	__atomic_store_n(&m->word, w - 1, __ATOMIC_RELAXED);
-	return obj;
+	return true;
 #endif
 }
 

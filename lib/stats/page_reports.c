@@ -69,7 +69,7 @@ void nmm_zone_events(struct zone *zone, struct zone_cpu_events *sum)
 {
 	*sum = (struct zone_cpu_events){ 0 };
 	/* The caller's own per-thread magazines (threads without rseq) are folded in first. */
-	if (nmm_thread_pcp.gen == __atomic_load_n(&nmm_pcp_gen, __ATOMIC_RELAXED) && nmm_thread_pcp.zone == zone)
+	if (nmm_thread_pcp.key && nmm_thread_pcp.zone == zone)
 		nmm_thread_pcp_fold(&nmm_thread_pcp, 0, 0);
 	events_add(sum, &zone->buddy_ev);
 	events_add(sum, &zone->thread_ev);
