@@ -211,6 +211,8 @@ static int do_boot(const char *cmdline)
 	if (!e) {
 		/* The page allocator takes over from memblock (mm_core_init). */
 		nr_node_ids = nmm_layout.nr_nodes;
+		for (int c = 0; c < NMM_MAX_CPUS; c++)
+			nmm_cpu_to_node_map[c] = nmm_topo.cpu_to_node[c] < 0 ? 0 : nmm_topo.cpu_to_node[c];
 		min_free_kbytes = nmm_params.min_free_kbytes;
 		watermark_scale_factor = nmm_params.watermark_scale_factor;
 		nmm_mobility_grouping = !nmm_params.no_page_grouping;
@@ -222,9 +224,6 @@ static int do_boot(const char *cmdline)
 		teardown();
 		return e;
 	}
-	nr_node_ids = nmm_layout.nr_nodes;
-	for (int c = 0; c < NMM_MAX_CPUS; c++)
-		nmm_cpu_to_node_map[c] = nmm_topo.cpu_to_node[c] < 0 ? 0 : nmm_topo.cpu_to_node[c];
 	boot_err[0] = '\0';
 	__atomic_store_n(&booted, 1, __ATOMIC_RELEASE);
 	return 0;
