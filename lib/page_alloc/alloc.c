@@ -455,10 +455,11 @@ void __free_pages(struct page *page, unsigned int order)
 void nmm_free_page(struct page *page)
 {
 	if (likely(page)) {
-		int old = __atomic_fetch_sub(&page->_refcount.counter, 1, __ATOMIC_ACQ_REL);
-		if (likely(old == 1 && !NMM_TRACE_ENABLED(mm_page_free)) && likely(nmm_free_page_fast(page)))
+		/* Decrement and test for zero (lock sub; jnz): the slow side recovers the old count. */
+		int now = __atomic_sub_fetch(&page->_refcount.counter, 1, __ATOMIC_ACQ_REL);
+		if (likely(!now && !NMM_TRACE_ENABLED(mm_page_free)) && likely(nmm_free_page_fast(page)))
 			return;
-		return free_page_after_put(page, old);
+		return free_page_after_put(page, now + 1);
 	}
 }
 

@@ -25,16 +25,21 @@
 struct nmm_pcp_fast {
 	struct per_cpu_pages *pcp;   /* this CPU's set in its local zone; NULL = no rseq fast path */
 	struct zone *zone;           /* that zone (also set when only the per-thread path may run) */
-	unsigned long zone_bits;     /* node and zone of that zone as page->flags holds them */
+	unsigned long match;         /* NMM_FREE_MATCH(zone): what a freeable page's flags show */
 };
 #define NMM_NODE_ZONE_MASK ((NMM_NODES_MASK << NMM_NODES_PGSHIFT) | (NMM_ZONES_MASK << NMM_ZONES_PGSHIFT))
+/* One mask and compare decide the free fast path: the page is an allocated order-0 page (order
+ * field 1; not head, reserved or on a pcp list) of this zone (node and zone bits). */
+#define NMM_FREE_CHECK (NMM_NODE_ZONE_MASK | NMM_ALLOC_ORDER_MASK | (1UL << PG_head) | \
+			(1UL << PG_reserved) | (1UL << PG_pcp))
+#define NMM_FREE_MATCH(zone_bits) ((zone_bits) | (1UL << NMM_ALLOC_ORDER_PGSHIFT))
 extern struct nmm_pcp_fast nmm_pcp_fast[NMM_MAX_CPUS] __attribute__((visibility("hidden")));
 _Static_assert((NMM_MAX_CPUS & (NMM_MAX_CPUS - 1)) == 0, "NMM_MAX_CPUS must be a power of two");
 
 /*
  * Per-thread magazines, for threads without rseq. key == 0: not in use (every rseq thread, and
- * any thread before its first slow-path visit or after a shutdown); otherwise the node and zone
- * bits of the thread's local zone | 1, so one compare both says "in use" and "this page's zone".
+ * any thread before its first slow-path visit or after a shutdown); otherwise
+ * NMM_FREE_MATCH(the thread's local zone), never 0.
  * Every thread's set is on a registry so nmm_shutdown() can void them all.
  */
 struct nmm_thread_pcp {
@@ -42,7 +47,7 @@ struct nmm_thread_pcp {
 	struct list_head registry;
 	struct zone *zone;
 	uint64_t folded_pushes, folded_count;   /* for nmm_thread_pcp_fold() */
-	struct nmm_mag mag[MIGRATE_PCPTYPES];
+	struct nmm_mag mag[4];          /* [3] stays empty: see struct per_cpu_pages */
 };
 extern __thread struct nmm_thread_pcp nmm_thread_pcp
 	__attribute__((tls_model("initial-exec"), visibility("hidden")));
@@ -78,15 +83,17 @@ static inline void nmm_page_set_mt(struct page *page, unsigned int mt)
 
 static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 {
-	unsigned int mt = (unsigned int)gfp_migratetype(gfp);
+	/* The mobility bits times sizeof(struct nmm_mag) index the magazines directly; the
+	 * invalid __GFP_MOVABLE|__GFP_RECLAIMABLE lands on the always-empty [3] and the slow path
+	 * reports it. */
+	unsigned long mag_off = (unsigned long)(gfp & GFP_MOVABLE_MASK) << (8 - GFP_MOVABLE_SHIFT);
+	_Static_assert(sizeof(struct nmm_mag) == 1UL << 8, "magazine indexing assumes 256-byte magazines");
 	struct page *page;
-	if (unlikely(mt >= MIGRATE_PCPTYPES))
-		return NULL;   /* __GFP_MOVABLE|__GFP_RECLAIMABLE: the slow path reports it */
 	/* A thread with per-thread magazines has no rseq; a thread with rseq never sets key. */
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
 	if (__atomic_load_n(&t->key, __ATOMIC_RELAXED)) {
 		void *obj;
-		if (unlikely(!nmm_mag_pop_local(&t->mag[mt], &obj)))
+		if (unlikely(!nmm_mag_pop_local((struct nmm_mag *)((char *)t->mag + mag_off), &obj)))
 			return NULL;
 		page = obj;
 	} else {
@@ -95,14 +102,20 @@ static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 		int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
 		struct per_cpu_pages *pcp = nmm_pcp_fast[(unsigned int)cpu & (NMM_MAX_CPUS - 1)].pcp;
 		void *obj;
-		if (unlikely(cpu < 0 || !pcp || !nmm_mag_pop_rseq(rs, cpu, &pcp->mag[mt], &obj)))
+		if (unlikely(cpu < 0 || !pcp ||
+			     !nmm_mag_pop_rseq(rs, cpu, (struct nmm_mag *)((char *)pcp->mag + mag_off), &obj)))
 			return NULL;
 		page = obj;
 #else
 		return NULL;
 #endif
 	}
+#ifdef __SANITIZE_THREAD__
+	/* Neighbours' frees read our flags without our lock (PageBuddy): TSan needs atomics. */
 	__atomic_store_n(&page->flags, page->flags ^ NMM_PCP_FLIP, __ATOMIC_RELAXED);
+#else
+	page->flags ^= NMM_PCP_FLIP;   /* one xor to memory; the racing reader only tests PG_buddy */
+#endif
 	set_page_count(page, 1);
 	return page;
 }
@@ -111,21 +124,18 @@ static __always_inline struct page *nmm_alloc_page_fast(gfp_t gfp)
 static __always_inline bool nmm_free_page_fast(struct page *page)
 {
 	unsigned long flags = page->flags;
-	const unsigned long check = NMM_ALLOC_ORDER_MASK | (1UL << PG_head) | (1UL << PG_reserved) |
-				    (1UL << PG_pcp);
-	/* Allocated pages carry a pcp migratetype (0..2): __alloc_pages refuses the invalid 3. */
-	unsigned int mt = (unsigned int)((flags & NMM_ALLOC_MT_MASK) >> NMM_ALLOC_MT_PGSHIFT);
-	if (unlikely((flags & check) != (1UL << NMM_ALLOC_ORDER_PGSHIFT)))
-		return false;
+	/* Allocated pages carry a pcp migratetype (0..2): __alloc_pages refuses the invalid 3.
+	 * Shifted to the byte offset of its magazine in one go. */
+	unsigned long mag_off = (flags & NMM_ALLOC_MT_MASK) >> (NMM_ALLOC_MT_PGSHIFT - 8);
 	/* In a magazine the page is free: no order, PG_pcp. Written before the push publishes it. */
 	unsigned long freed = flags ^ NMM_PCP_FLIP;
 	struct nmm_thread_pcp *t = &nmm_thread_pcp;
 	unsigned long key = __atomic_load_n(&t->key, __ATOMIC_RELAXED);
 	if (key) {
-		if (unlikely(((flags & NMM_NODE_ZONE_MASK) | 1) != key))
+		if (unlikely((flags & NMM_FREE_CHECK) != key))
 			return false;
 		__atomic_store_n(&page->flags, freed, __ATOMIC_RELAXED);
-		if (likely(nmm_mag_push_local(&t->mag[mt], page)))
+		if (likely(nmm_mag_push_local((struct nmm_mag *)((char *)t->mag + mag_off), page)))
 			return true;
 		__atomic_store_n(&page->flags, flags, __ATOMIC_RELAXED);
 		return false;
@@ -135,10 +145,10 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
 	struct nmm_pcp_fast *f = &nmm_pcp_fast[(unsigned int)cpu & (NMM_MAX_CPUS - 1)];
 	struct per_cpu_pages *pcp = f->pcp;
-	if (unlikely(cpu < 0 || !pcp || (flags & NMM_NODE_ZONE_MASK) != f->zone_bits))
+	if (unlikely(cpu < 0 || !pcp || (flags & NMM_FREE_CHECK) != f->match))
 		return false;
 	__atomic_store_n(&page->flags, freed, __ATOMIC_RELAXED);
-	if (likely(nmm_mag_push_rseq(rs, cpu, &pcp->mag[mt], page)))
+	if (likely(nmm_mag_push_rseq(rs, cpu, (struct nmm_mag *)((char *)pcp->mag + mag_off), page)))
 		return true;
 	__atomic_store_n(&page->flags, flags, __ATOMIC_RELAXED);
 #endif

@@ -111,7 +111,7 @@ bool nmm_thread_pcp_ready(struct zone *zone)
 		pthread_setspecific(thread_pcp_key, t);
 		pthread_mutex_lock(&thread_pcps_lock);
 		list_add(&t->registry, &thread_pcps);
-		__atomic_store_n(&t->key, nmm_pcp_fast[cpu].zone_bits | 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->key, nmm_pcp_fast[cpu].match, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&thread_pcps_lock);
 	}
 	return t->zone == zone;

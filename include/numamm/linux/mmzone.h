@@ -96,7 +96,9 @@ struct pcp_raw_events {
  * counted by the magazines.
  */
 struct per_cpu_pages {
-	struct nmm_mag mag[3];        /* order-0 pages per MIGRATE_PCPTYPES type */
+	/* order-0 pages per MIGRATE_PCPTYPES type; [3] stays empty so the fast path can index by
+	 * the GFP mobility bits without testing for the invalid MOVABLE|RECLAIMABLE pair */
+	struct nmm_mag mag[4];
 	spinlock_t lock;
 	int count;                    /* pages on all lists */
 	int high;                     /* drain to the buddy above this */
