@@ -452,14 +452,45 @@ void __free_pages(struct page *page, unsigned int order)
 	return __free_pages_slow(page, order);
 }
 
+/* Slow halves of nmm_free_page(): our decrement reached 0 (the last reference), or went below 0
+ * (the page was free already). Decided from the flags of our own lock sub, never re-read: another
+ * thread's put may follow ours at any time. */
+static noinline void free_page_last_ref(struct page *page)
+{
+	free_the_page(page, 0);
+}
+
+static noinline void free_page_below_zero(struct page *page)
+{
+	free_page_after_put(page, 0);
+}
+
 void nmm_free_page(struct page *page)
 {
 	if (likely(page)) {
-		/* Decrement and test for zero (lock sub; jnz): the slow side recovers the old count. */
+		/* Decrement and test for zero only (lock dec; jnz): no old value to keep. */
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+		/* lock decl sets ZF and SF: one instruction tells last reference from already free
+		 * (compilers emit lock xadd plus a compare when both are tested in C). */
+		__asm__ goto("lock decl %[ref]\n\t"
+			     "je %l[last]\n\t"
+			     "js %l[below]\n\t"
+			     : [ref] "+m" (page->_refcount.counter) : : "cc", "memory" : last, below);
+		return;
+#else
 		int now = __atomic_sub_fetch(&page->_refcount.counter, 1, __ATOMIC_ACQ_REL);
-		if (likely(!now && !NMM_TRACE_ENABLED(mm_page_free)) && likely(nmm_free_page_fast(page)))
+		if (likely(now == 0))
+			goto last;
+		if (unlikely(now < 0))
+			goto below;
+		return;
+#endif
+last:
+		if (likely(!NMM_TRACE_ENABLED(mm_page_free) && nmm_free_page_fast(page)))
 			return;
-		return free_page_after_put(page, now + 1);
+		return free_page_last_ref(page);
+below:
+		return free_page_below_zero(page);
 	}
 }
 
