@@ -156,7 +156,6 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 }
 
 /* Slow side (pcp.c). */
-void nmm_pcp_mag_refill(struct zone *zone, struct per_cpu_pages *pcp, int cpu, unsigned int mt);
 void nmm_thread_pcp_flush(struct nmm_thread_pcp *t);
 void nmm_thread_pcp_fold(struct nmm_thread_pcp *t, unsigned long refilled, unsigned long flushed);
 bool nmm_thread_pcp_ready(struct zone *zone);
