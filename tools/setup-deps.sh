@@ -5,6 +5,7 @@ set -euo pipefail
 
 pkgs=(
   build-essential cmake g++ clang pkg-config
+  libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes for clang (tools/run-fuzz)
   libnuma-dev numactl libhwloc-dev hwloc-nox
   libbenchmark-dev liburing-dev systemtap-sdt-dev linux-perf
   valgrind gnuplot-nox
