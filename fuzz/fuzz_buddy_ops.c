@@ -9,8 +9,8 @@
  * into its first and last word. Every allocation must be naturally aligned, in a zone and on a
  * node its mask allows, with one reference, not PageBuddy/PageReserved, compound when asked,
  * zeroed when asked, and overlap no held page (a bitmap of owned pfns). __free_pages of a
- * non-compound block with an extra reference keeps only its first page (as the kernel does) —
- * only with $NMM_FUZZ_OPEN_BUGS=1 while that path has an open bug (docs/fuzzing.md).
+ * non-compound block with an extra reference keeps only its first page (as the kernel does);
+ * tests/fuzz_regressions/buddy_ops/free_pages_shared_* are the inputs that first broke it.
  * Every K operations and at the end every zone passes nmm_zone_is_valid(); at the end everything
  * is freed and, with the pcp lists drained, the free page count is what it was at the start, with
  * no bad page report.
@@ -58,7 +58,6 @@ static struct blk held[MAX_HELD];
 static int nheld;
 static unsigned char *owned;
 static uint64_t tagseq = 0x9e3779b97f4a7c15ULL;
-static bool open_bugs;    /* $NMM_FUZZ_OPEN_BUGS=1: also take paths of known open bugs */
 
 static const gfp_t composites[] = {
 	GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_NOIO, GFP_NOFS, GFP_USER, GFP_HIGHUSER,
@@ -240,14 +239,6 @@ static void op_free(struct cursor *c)
 	}
 	if (b->kind == K_EXACT)
 		return;   /* free_pages_exact() is for blocks nobody else holds */
-	if (!b->comp && b->order && !open_bugs) {
-		/* Open bug (tests/fuzz_regressions/open/buddy_ops): after this, put_page() of the
-		 * first page frees the whole original block again. Drop a reference instead. */
-		check_tag(b);
-		put_page(b->page);
-		b->ref--;
-		return;
-	}
 	/* __free_pages() with another reference held: drop ours; a non-compound block keeps only
 	 * its first page, the rest goes back now. */
 	check_tag(b);
@@ -355,7 +346,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (nmm_boot(line))
 		FAIL("cannot boot '%s': %s", line, nmm_boot_strerror());
 	owned = calloc(max_pfn / 8 + 1, 1);
-	open_bugs = getenv("NMM_FUZZ_OPEN_BUGS") && atoi(getenv("NMM_FUZZ_OPEN_BUGS"));
 	return 0;
 }
 

@@ -505,14 +505,17 @@ static noinline void __free_pages_slow(struct page *page, unsigned int order)
 	bool head = PageHead(page);
 	if (page_ref_put_checked(page))
 		free_the_page(page, order);
-	else if (!head && page_ref_count(page) > 0)
-		/* Someone holds the first page: the rest of the non-compound block goes now. */
+	else if (!head && page_ref_count(page) > 0 && order) {
+		/* Someone holds the first page: the rest of the non-compound block goes now, and
+		 * the first page is an order-0 page from here on (its last put frees just it). */
+		nmm_set_page_alloc_order1(page, 1);
 		while (order-- > 0) {
 			struct page *tail = page + (1UL << order);
 			nmm_set_page_alloc_order1(tail, order + 1);
 			set_page_count(tail, 0);
 			free_the_page(tail, order);
 		}
+	}
 }
 
 void free_pages(unsigned long addr, unsigned int order)
