@@ -26,6 +26,7 @@
 
 #include "boot/boot.h"
 #include "page_alloc/internal.h"
+#include "../tests/process_resources.h"
 
 #define FUZZ_MAX_LINE 300
 #define MAX_MEM (256ULL << 20)
@@ -40,28 +41,6 @@
 		abort();                                                            \
 	} while (0)
 
-static int count_fds(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc/self/fd");
-	while (d && readdir(d))
-		n++;
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static long count_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	long n = 0;
-	int c;
-	while (f && (c = fgetc(f)) != EOF)
-		n += c == '\n';
-	if (f)
-		fclose(f);
-	return n;
-}
 
 /* Whether @line is small and harmless enough to boot (a line that does not parse always is). */
 static int worth_booting(const char *line)

@@ -12,29 +12,8 @@
 #include <numamm/numamm.h>
 
 #include "test.h"
+#include "process_resources.h"
 
-static int count_fds(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc/self/fd");
-	while (d && readdir(d))
-		n++;
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static long count_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	long n = 0;
-	int c;
-	while (f && (c = fgetc(f)) != EOF)
-		n += c == '\n';
-	if (f)
-		fclose(f);
-	return n;
-}
 
 static struct nmm_numa_topology topo;
 static int first_mem = -1;   /* first node with memory */
