@@ -289,6 +289,15 @@ static int memblock_setclr_flag(struct memblock_type *type, phys_addr_t base,
 	return 0;
 }
 
+/* The debug line of the range operations: "memblock_reserve: [0x...-0x...] caller". */
+static void memblock_dbg_range(const char *func, phys_addr_t base, phys_addr_t size, void *ret_ip)
+{
+	char who[NMM_CALLER_LEN];
+
+	memblock_dbg("%s: [0x%016llx-0x%016llx] %s\n", func, (unsigned long long)base,
+		     (unsigned long long)(base + size - 1), nmm_memblock_caller(ret_ip, who, sizeof(who)));
+}
+
 /**
  * memblock_add_node - add new memblock region within a NUMA node
  * @base: base address of the new region
@@ -325,11 +334,7 @@ int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid, enum memblock
  */
 int memblock_add(phys_addr_t base, phys_addr_t size)
 {
-	char who[NMM_CALLER_LEN];
-
-	memblock_dbg("%s: [0x%016llx-0x%016llx] %s\n", __func__, (unsigned long long)base,
-		     (unsigned long long)(base + size - 1),
-		     nmm_memblock_caller(_RET_IP_, who, sizeof(who)));
+	memblock_dbg_range(__func__, base, size, _RET_IP_);
 	return memblock_add_range(&memblock.memory, base, size, MAX_NUMNODES, MEMBLOCK_NONE);
 }
 
@@ -345,11 +350,7 @@ int memblock_add(phys_addr_t base, phys_addr_t size)
  */
 int memblock_remove(phys_addr_t base, phys_addr_t size)
 {
-	char who[NMM_CALLER_LEN];
-
-	memblock_dbg("%s: [0x%016llx-0x%016llx] %s\n", __func__, (unsigned long long)base,
-		     (unsigned long long)(base + size - 1),
-		     nmm_memblock_caller(_RET_IP_, who, sizeof(who)));
+	memblock_dbg_range(__func__, base, size, _RET_IP_);
 	return memblock_remove_range(&memblock.memory, base, size);
 }
 
@@ -365,11 +366,7 @@ int memblock_remove(phys_addr_t base, phys_addr_t size)
  */
 int memblock_reserve(phys_addr_t base, phys_addr_t size)
 {
-	char who[NMM_CALLER_LEN];
-
-	memblock_dbg("%s: [0x%016llx-0x%016llx] %s\n", __func__, (unsigned long long)base,
-		     (unsigned long long)(base + size - 1),
-		     nmm_memblock_caller(_RET_IP_, who, sizeof(who)));
+	memblock_dbg_range(__func__, base, size, _RET_IP_);
 	return memblock_add_range(&memblock.reserved, base, size, MAX_NUMNODES, MEMBLOCK_NONE);
 }
 
@@ -385,11 +382,7 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size)
  */
 int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 {
-	char who[NMM_CALLER_LEN];
-
-	memblock_dbg("%s: [0x%016llx-0x%016llx] %s\n", __func__, (unsigned long long)base,
-		     (unsigned long long)(base + size - 1),
-		     nmm_memblock_caller(_RET_IP_, who, sizeof(who)));
+	memblock_dbg_range(__func__, base, size, _RET_IP_);
 	return memblock_remove_range(&memblock.reserved, base, size);
 }
 
