@@ -9,6 +9,7 @@
 #include <numamm/numamm.h>
 
 #include "hugepool.h"
+#include "meminfo.h"
 
 #define HUGETLBFS_MAGIC 0x958458f6
 
@@ -22,19 +23,6 @@ static unsigned long pool_free(void)
 		free += hi.free;
 	}
 	return free;
-}
-
-static unsigned long meminfo(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long v = 0;
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = strtoul(line + strlen(key), NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
 }
 
 /* Boot @fmt (with %d for the total MiB: @mib per memory node); every node with memory is on

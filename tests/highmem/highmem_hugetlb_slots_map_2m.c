@@ -9,21 +9,9 @@
 
 #include "hm_test.h"
 #include "hugepool_grow.h"
+#include "meminfo.h"
 
 #define HUGE_PAGES 32     /* mem=64M */
-
-static unsigned long meminfo(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long v = 0;
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = strtoul(line + strlen(key), NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
-}
 
 static int child_touch(volatile char *addr)
 {
