@@ -13,21 +13,6 @@
 
 #define HUGE_PAGES 32     /* mem=64M */
 
-static int child_touch(volatile char *addr)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	REQUIRE(pid >= 0);
-	if (pid == 0) {
-		signal(SIGSEGV, SIG_DFL);
-		*addr = 1;
-		_exit(0);
-	}
-	int status;
-	REQUIRE(waitpid(pid, &status, 0) == pid);
-	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-}
-
 int main(void)
 {
 	/* Pages reserved by other processes count as free but are not ours to take. */

@@ -4,7 +4,9 @@
 #ifndef NUMAMM_TESTS_HM_TEST_H
 #define NUMAMM_TESTS_HM_TEST_H
 
+#include <signal.h>
 #include <stdint.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <numamm/linux/gfp.h>
@@ -106,6 +108,27 @@ static inline const char *hm_capture_end(void)
 	fclose(hm_cap);
 	fputs(buf, stderr);    /* still shown in the test log */
 	return buf;
+}
+
+/* Return: the signal that killed a child writing to @addr, 0 when it exited normally. */
+static inline int child_touch(volatile char *addr)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		/* Sanitizers catch SIGSEGV to report it; the parent must see the real signal. */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		*addr = 1;
+		_exit(0);
+	}
+	int status;
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status);
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	return 0;
 }
 
 #endif
