@@ -7,7 +7,7 @@ pkgs=(
   build-essential cmake g++ clang pkg-config
   libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes for clang (tools/run-fuzz)
   libnuma-dev numactl libhwloc-dev hwloc-nox
-  libbenchmark-dev liburing-dev systemtap-sdt-dev linux-perf
+  libbenchmark-dev liburing-dev liburcu-dev systemtap-sdt-dev linux-perf
   valgrind gnuplot-nox
   # QEMU guest harness (tests/vm): the guest kernel is fetched with apt-get download.
   qemu-system-x86 busybox-static cpio kmod

@@ -16,6 +16,7 @@
 #include <numamm/linux/mm.h>
 
 #include "../page_alloc/internal.h"
+#include "../slab/slab.h"
 #include "boot.h"
 
 struct nmm_boot_params nmm_params;
@@ -96,6 +97,7 @@ int nmm_node_info(int nid, struct nmm_node_info *out)
 
 static void teardown(void)
 {
+	nmm_slab_release();
 	nmm_hotplug_release();
 	nmm_page_alloc_release();
 	nmm_zones_release();
@@ -218,6 +220,9 @@ static int do_boot(const char *cmdline)
 		nmm_mobility_grouping = !nmm_params.no_page_grouping;
 		e = nmm_page_alloc_init(err, sizeof(err));
 	}
+	if (!e)
+		e = nmm_slab_init(nmm_params.slab, nmm_params.slab_nomerge, nmm_params.slub_debug, err,
+				  sizeof(err));
 	if (e) {
 		snprintf(boot_err, sizeof(boot_err), "%s", err);
 		fprintf(stderr, "numamm: boot: %s\n", err);

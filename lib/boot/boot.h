@@ -57,6 +57,9 @@ struct nmm_boot_params {
 	uint64_t hotplug;                      /* hotplug=SIZE: hot-add window of every node with memory */
 	uint64_t node_hotplug[NMM_MAX_NODES];  /* hotplug=S0,S1,...: per node (nr_node_hotplug given) */
 	int nr_node_hotplug;
+	char slab[8];                          /* slab=slub|slab|slob, "" = slub */
+	bool slab_nomerge;                     /* slab_nomerge: never merge caches */
+	char slub_debug[256];                  /* slub_debug=OPTIONS[,cache,...] */
 };
 
 /**

@@ -119,14 +119,36 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 {
 	static const char *const known[] = { "mem", "node_mem", "memmap", "numa", "hugepages", "backing",
 					     "lowmem", "highmem", "memblock", "populate", "min_free_kbytes",
-					     "watermark_scale_factor", "page_grouping", "hotplug" };
+					     "watermark_scale_factor", "page_grouping", "hotplug", "slab",
+					     "slab_nomerge", "slab_merge", "slub_debug" };
 	bool is_known = false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		is_known |= !strcmp(key, known[i]);
 	if (!is_known)
 		return bad(c, "unknown parameter");
+	/* Flags without a value, as the kernel spells them. */
+	if (!strcmp(key, "slab_nomerge") || !strcmp(key, "slab_merge")) {
+		if (val)
+			return bad(c, "takes no value");
+		p->slab_nomerge = !strcmp(key, "slab_nomerge");
+		return 0;
+	}
+	if (!strcmp(key, "slub_debug")) {
+		/* slub_debug alone = every check on every cache (FZPU); lib/slab/debug.c parses it. */
+		const char *v = val ? val : "FZPU";
+		if (strlen(v) >= sizeof(p->slub_debug))
+			return bad(c, "value too long");
+		strcpy(p->slub_debug, v);
+		return 0;
+	}
 	if (!val)
 		return bad(c, "missing '=value'");
+	if (!strcmp(key, "slab")) {
+		if (strcmp(val, "slub") && strcmp(val, "slab") && strcmp(val, "slob"))
+			return bad(c, "expected slab=slub|slab|slob");
+		snprintf(p->slab, sizeof(p->slab), "%s", val);
+		return 0;
+	}
 	if (!strcmp(key, "mem")) {
 		if (nmm_memparse(val, &p->mem) || p->mem < (2ULL << 20))
 			return bad(c, "bad size (at least 2M)");

@@ -1,0 +1,329 @@
+/* lib/slab/kmalloc.c - the kmalloc family over size-class caches (mm/slab_common.c kmalloc_info,
+ * __kmalloc_node, kfree, ksize, krealloc; mm/util.c kstrdup/kmemdup/kvmalloc).
+ *
+ * Classes: 8 16 32 64 96 128 192 256 512 1k 2k 4k 8k, one set per kmalloc type: normal
+ * ("kmalloc-64"), reclaimable (__GFP_RECLAIMABLE, "kmalloc-rcl-64"), DMA (__GFP_DMA,
+ * "dma-kmalloc-64") and DMA32 (__GFP_DMA32, "dma32-kmalloc-64"). Normal and reclaimable caches
+ * are made at boot; the DMA ones on first use. Above 8 KiB, kmalloc takes a compound block from
+ * the page allocator and marks its head page so kfree can tell it from a stray pointer.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "../trace/slab_events.h"
+#include "slab.h"
+#include "slab_fastpath.h"
+
+enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, KMALLOC_DMA, KMALLOC_DMA32, NR_KMALLOC_TYPES };
+
+#define KMALLOC_NR_CLASSES (KMALLOC_SHIFT_HIGH + 1)     /* index 1 = 96, 2 = 192, 3..13 = 2^i */
+
+static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_NR_CLASSES];
+static pthread_mutex_t kmalloc_lazy_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const type_prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-rcl-", "dma-kmalloc-",
+							   "dma32-kmalloc-" };
+
+/* A marker in page->mapping of a large kmalloc's head page. */
+static const char kmalloc_large_marker[] = "kmalloc-large";
+#define KMALLOC_LARGE_MAPPING ((void *)kmalloc_large_marker)
+
+/* size_index (mm/slab_common.c): class index for sizes 1..192, by (size - 1) / 8. */
+static const unsigned char size_index[24] = {
+	3, 4, 5, 5, 6, 6, 6, 6,      /* 8, 16, 32, 32, 64 x4 */
+	1, 1, 1, 1,                  /* 96 */
+	7, 7, 7, 7,                  /* 128 */
+	2, 2, 2, 2, 2, 2, 2, 2,      /* 192 */
+};
+
+static __always_inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return size_index[(size - 1) / 8];
+	return 64 - (unsigned int)__builtin_clzl(size - 1);   /* fls(size - 1): 256 → 8 */
+}
+
+static unsigned int class_size(unsigned int idx)
+{
+	return idx == 1 ? 96 : idx == 2 ? 192 : 1U << idx;
+}
+
+static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t gfp)
+{
+	if (likely(!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_RECLAIMABLE))))
+		return KMALLOC_NORMAL;
+	if (gfp & __GFP_DMA)
+		return KMALLOC_DMA;
+	if (gfp & __GFP_DMA32)
+		return KMALLOC_DMA32;
+	return KMALLOC_RECLAIM;
+}
+
+static struct kmem_cache *create_kmalloc_cache(enum kmalloc_cache_type type, unsigned int idx)
+{
+	static const slab_flags_t type_flags[NR_KMALLOC_TYPES] = {
+		0, SLAB_RECLAIM_ACCOUNT, SLAB_CACHE_DMA, SLAB_CACHE_DMA32,
+	};
+	char name[NMM_SLAB_NAME_MAX];
+	unsigned int size = class_size(idx);
+	if (size >= 1024)
+		snprintf(name, sizeof(name), "%s%uk", type_prefix[type], size / 1024);
+	else
+		snprintf(name, sizeof(name), "%s%u", type_prefix[type], size);
+	/* Objects of a power-of-two class are aligned to their size up to a page, as the kernel
+	 * guarantees for kmalloc (ARCH_KMALLOC_MINALIGN, natural alignment of 2^n sizes). */
+	unsigned int align = (size & (size - 1)) ? ARCH_KMALLOC_MINALIGN : (size < PAGE_SIZE ? size : PAGE_SIZE);
+	return __kmem_cache_create_flags(name, size, align, SLAB_KMALLOC | type_flags[type], 0, 0, NULL, 0);
+}
+
+int kmalloc_caches_init(char *err, size_t errlen)
+{
+	for (int type = KMALLOC_NORMAL; type <= KMALLOC_RECLAIM; type++) {
+		for (unsigned int idx = 1; idx < KMALLOC_NR_CLASSES; idx++) {
+			if (idx == 1 || idx == 2 || idx >= KMALLOC_SHIFT_LOW) {
+				struct kmem_cache *s = create_kmalloc_cache(type, idx);
+				if (!s) {
+					snprintf(err, errlen, "cannot create the kmalloc caches");
+					return -ENOMEM;
+				}
+				kmalloc_caches[type][idx] = s;
+			}
+		}
+	}
+	return 0;
+}
+
+void kmalloc_caches_release(void)
+{
+	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+}
+
+static noinline struct kmem_cache *kmalloc_slab_lazy(enum kmalloc_cache_type type, unsigned int idx)
+{
+	pthread_mutex_lock(&kmalloc_lazy_lock);
+	struct kmem_cache *s = kmalloc_caches[type][idx];
+	if (!s) {
+		s = create_kmalloc_cache(type, idx);
+		__atomic_store_n(&kmalloc_caches[type][idx], s, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&kmalloc_lazy_lock);
+	return s;
+}
+
+/* kmalloc_slab - the cache serving @size bytes with @gfp (size <= KMALLOC_MAX_CACHE_SIZE). */
+static __always_inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
+{
+	enum kmalloc_cache_type type = kmalloc_type(gfp);
+	unsigned int idx = kmalloc_index(size);
+	struct kmem_cache *s = __atomic_load_n(&kmalloc_caches[type][idx], __ATOMIC_ACQUIRE);
+	if (unlikely(!s))
+		s = kmalloc_slab_lazy(type, idx);
+	return s;
+}
+
+/* Above KMALLOC_MAX_CACHE_SIZE: a compound block from the page allocator (kmalloc_large). */
+static noinline void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
+{
+	if (size > KMALLOC_MAX_SIZE) {
+		if (!(gfp & __GFP_NOWARN))
+			fprintf(stderr, "numamm: kmalloc: %zu bytes is above KMALLOC_MAX_SIZE (%lu)\n", size,
+				KMALLOC_MAX_SIZE);
+		return NULL;
+	}
+	unsigned int order = 0;
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	gfp &= ~(__GFP_HIGHMEM | __GFP_MOVABLE);       /* kmalloc memory is always in the linear map */
+	struct page *page = alloc_pages_node(node, gfp | __GFP_COMP, order);
+	if (!page)
+		return NULL;
+	page->mapping = KMALLOC_LARGE_MAPPING;
+	page->private = order;
+	return page_address(page);
+}
+
+/* The head page of a large kmalloc at @p, or NULL. */
+static struct page *kmalloc_large_page(const void *p)
+{
+	if (!virt_addr_valid(p) || ((uintptr_t)p & (PAGE_SIZE - 1)))
+		return NULL;
+	struct page *page = virt_to_page(p);
+	if (PageTail(page) || PageSlab(page) || page->mapping != KMALLOC_LARGE_MAPPING)
+		return NULL;
+	return page;
+}
+
+static void kfree_large(struct page *page)
+{
+	unsigned int order = (unsigned int)page->private;
+	page->mapping = NULL;
+	page->private = 0;
+	__free_pages(page, order);
+}
+
+static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node, unsigned long caller)
+{
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large_node(size, gfp, node);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	struct kmem_cache *s = kmalloc_slab(size, gfp);
+	if (unlikely(!s))
+		return NULL;
+	return slab_alloc_node(s, gfp, node, caller);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	void *p = __do_kmalloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
+	trace_kmalloc(_RET_IP_, p, size, ksize(p), gfp, NUMA_NO_NODE);
+	return p;
+}
+
+void *kmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	void *p = __do_kmalloc_node(size, gfp, node, _RET_IP_);
+	trace_kmalloc_node(_RET_IP_, p, size, ksize(p), gfp, node);
+	return p;
+}
+
+/* The cache of a kmalloc'd object, NULL (reported) for a bad pointer. */
+static struct kmem_cache *kfree_cache(const void *p, unsigned long caller, const char *fn)
+{
+	struct kmem_cache *s;
+	return slab_free_check(NULL, p, caller, fn, &s) ? s : NULL;
+}
+
+static void do_kfree(const void *p, unsigned long caller, const char *fn)
+{
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	struct page *large = kmalloc_large_page(p);
+	if (large) {
+		kfree_large(large);
+		return;
+	}
+	struct kmem_cache *s = kfree_cache(p, caller, fn);
+	if (s)
+		slab_free(s, (void *)p, caller, fn);
+}
+
+void kfree(const void *p)
+{
+	trace_kfree(_RET_IP_, p);
+	do_kfree(p, _RET_IP_, "kfree");
+}
+
+size_t ksize(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	struct page *large = kmalloc_large_page(p);
+	if (large)
+		return PAGE_SIZE << large->private;
+	struct kmem_cache *s = kfree_cache(p, _RET_IP_, "ksize");
+	return s ? s->object_size : 0;
+}
+
+void kfree_sensitive(const void *p)
+{
+	size_t n = ksize(p);
+	if (n)
+		__builtin_memset((void *)p, 0, n);
+	do_kfree(p, _RET_IP_, "kfree_sensitive");
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return kmalloc(new_size, gfp);
+	if (!new_size) {
+		do_kfree(p, _RET_IP_, "krealloc");
+		return ZERO_SIZE_PTR;
+	}
+	size_t ks = ksize(p);
+	if (!ks)
+		return NULL;                    /* bad pointer, reported by ksize */
+	if (new_size <= ks) {
+		if ((gfp & __GFP_ZERO) && new_size < ks)
+			memset((char *)p + new_size, 0, ks - new_size);
+		return (void *)p;
+	}
+	void *n = __do_kmalloc_node(new_size, gfp & ~__GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
+	if (!n)
+		return NULL;                    /* @p is untouched, as the kernel promises */
+	memcpy(n, p, ks);
+	if (gfp & __GFP_ZERO)
+		memset((char *)n + ks, 0, ksize(n) - ks);
+	do_kfree(p, _RET_IP_, "krealloc");
+	return n;
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s) + 1;
+	char *p = __do_kmalloc_node(len, gfp, NUMA_NO_NODE, _RET_IP_);
+	if (p)
+		memcpy(p, s, len);
+	return p;
+}
+
+char *kstrndup(const char *s, size_t max, gfp_t gfp)
+{
+	if (!s)
+		return NULL;
+	size_t len = strnlen(s, max);
+	char *p = __do_kmalloc_node(len + 1, gfp, NUMA_NO_NODE, _RET_IP_);
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+/* The kernel returns rodata strings as they are; we cannot know a string's lifetime, so we
+ * always copy, and kfree_const() frees only what we returned. */
+const char *kstrdup_const(const char *s, gfp_t gfp)
+{
+	return kstrdup(s, gfp);
+}
+
+void kfree_const(const void *p)
+{
+	if (virt_addr_valid(p))
+		do_kfree(p, _RET_IP_, "kfree_const");
+}
+
+void *kmemdup(const void *src, size_t len, gfp_t gfp)
+{
+	void *p = __do_kmalloc_node(len, gfp, NUMA_NO_NODE, _RET_IP_);
+	if (p && !ZERO_OR_NULL_PTR(p))
+		memcpy(p, src, len);
+	return p;
+}
+
+/* kvmalloc_node - kmalloc; large sizes try without retrying hard first (as mm/util.c does
+ * before falling back to vmalloc, which the vmalloc layer will add). */
+void *kvmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	if (size > PAGE_SIZE) {
+		void *p = __do_kmalloc_node(size, gfp | __GFP_NOWARN | __GFP_NORETRY, node, _RET_IP_);
+		if (p)
+			return p;
+	}
+	return __do_kmalloc_node(size, gfp, node, _RET_IP_);
+}
+
+void kvfree(const void *p)
+{
+	do_kfree(p, _RET_IP_, "kvfree");
+}
+
+void kvfree_sensitive(const void *p, size_t len)
+{
+	if (!ZERO_OR_NULL_PTR(p))
+		__builtin_memset((void *)p, 0, len);
+	do_kfree(p, _RET_IP_, "kvfree_sensitive");
+}
