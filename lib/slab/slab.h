@@ -140,7 +140,10 @@ struct slab_allocator {
 	int (*alloc_bulk)(struct kmem_cache *s, gfp_t gfp, size_t n, void **p);
 	void (*free_bulk)(struct kmem_cache *s, size_t n, void **p);
 	/* Give back empty slabs (keeping the back end's minimum, e.g. SLUB min_partial, unless
-	 * @all). Return: pages freed. Called by kmem_cache_shrink and the slab shrinker. */
+	 * @all). Return: pages freed. Called by kmem_cache_shrink and by the slab shrinker
+	 * (shrinker.c) from reclaim — in any thread, possibly one that is inside this cache's own
+	 * alloc slow path waiting for slab_pages_alloc(): so never hold a back-end lock across
+	 * slab_pages_alloc(), as mm/slub.c drops its locks before allocate_slab(). */
 	unsigned long (*shrink)(struct kmem_cache *s, bool all);
 	/* Pages that shrink(s, true) could free now (for the shrinker's count_objects). */
 	unsigned long (*reclaimable_pages)(struct kmem_cache *s);
@@ -296,6 +299,10 @@ void slab_debug_print_object(struct kmem_cache *s, void *obj, FILE *out) NMM_WEA
 /* A new slab's slots: redzones and poison of free objects. Back ends call it for debug caches
  * (s->flags & SLAB_DEBUG_FLAGS) on every slot of a new slab, before the constructor. */
 void slab_debug_init_slot(struct kmem_cache *s, void *obj) NMM_WEAK;
+
+/* shrinker.c */
+int slab_shrinker_register(void);
+void slab_shrinker_unregister(void);
 
 /* rcu.c */
 void slab_rcu_barrier(void);

@@ -531,6 +531,8 @@ int nmm_slab_init(const char *slab, bool nomerge, const char *slub_debug, char *
 		return e;
 	slab_up = true;
 	e = kmalloc_caches_init(err, errlen);
+	if (!e)
+		e = slab_shrinker_register();
 	if (e)
 		nmm_slab_release();
 	return e;
@@ -539,6 +541,7 @@ int nmm_slab_init(const char *slab, bool nomerge, const char *slub_debug, char *
 /* Forget every cache (nmm_shutdown: all memory is about to go). */
 void nmm_slab_release(void)
 {
+	slab_shrinker_unregister();
 	pthread_mutex_lock(&slab_mutex);
 	kmalloc_caches_release();
 	struct kmem_cache *s, *n;

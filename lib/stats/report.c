@@ -20,6 +20,8 @@ static const struct nmm_report_entry reports[] = {
 	{ "zoneinfo", "/proc/zoneinfo: watermarks, sizes, NUMA events, pcp sets per zone", nmm_report_zoneinfo },
 	{ "pagetypeinfo", "/proc/pagetypeinfo: free blocks per migratetype, pageblocks per type", nmm_report_pagetypeinfo },
 	{ "vmstat", "/proc/vmstat: page allocator counters, then numamm's own (nmm_*)", nmm_report_vmstat },
+	{ "slabinfo", "/proc/slabinfo (version 2.1): objects and slabs per cache", nmm_report_slabinfo },
+	{ "slabstats", "per cache: layout, merging and the back end's statistics", nmm_report_slabstats },
 };
 
 const struct nmm_report_entry *nmm_report_list(size_t *n)

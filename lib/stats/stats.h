@@ -27,5 +27,7 @@ int nmm_report_buddyinfo(FILE *out);
 int nmm_report_zoneinfo(FILE *out);
 int nmm_report_pagetypeinfo(FILE *out);
 int nmm_report_vmstat(FILE *out);
+int nmm_report_slabinfo(FILE *out);
+int nmm_report_slabstats(FILE *out);
 
 #endif

@@ -98,6 +98,7 @@ static inline void list_splice_init(struct list_head *list, struct list_head *he
 #define list_first_entry_or_null(ptr, type, member) \
 	(list_empty(ptr) ? NULL : list_first_entry(ptr, type, member))
 #define list_next_entry(pos, member) list_entry((pos)->member.next, __typeof__(*(pos)), member)
+#define list_prev_entry(pos, member) list_entry((pos)->member.prev, __typeof__(*(pos)), member)
 #define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
 #define list_for_each_safe(pos, n, head) \
 	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
@@ -108,5 +109,8 @@ static inline void list_splice_init(struct list_head *list, struct list_head *he
 	for (pos = list_first_entry(head, __typeof__(*pos), member),             \
 	     n = list_next_entry(pos, member);                                   \
 	     &pos->member != (head); pos = n, n = list_next_entry(n, member))
+#define list_for_each_entry_reverse(pos, head, member)                           \
+	for (pos = list_last_entry(head, __typeof__(*pos), member); &pos->member != (head); \
+	     pos = list_prev_entry(pos, member))
 
 #endif

@@ -1,0 +1,62 @@
+/* lib/slab/shrinker.c - the slab shrinker: under memory pressure (direct reclaim or kswapd,
+ * lib/page_alloc/reclaim.c) every cache gives its empty slabs back to the page allocator.
+ *
+ * The kernel's SLAB reaped its caches from a timer and SLUB keeps min_partial slabs per node;
+ * here reclaim asks through a registered shrinker, counting in pages: count_objects is the
+ * pages empty slabs hold, scan_objects frees whole caches' empty slabs until nr_to_scan pages
+ * went back. Reclaim may run in a thread that is inside a cache's slow path, so this never
+ * waits for slab_mutex (a create/destroy in progress just means: nothing to give this time).
+ */
+#include <numamm/linux/shrinker.h>
+
+#include "slab.h"
+
+static unsigned long slab_shrink_count(struct shrinker *sh, struct shrink_control *sc)
+{
+	(void)sh;
+	(void)sc;
+	if (pthread_mutex_trylock(&slab_mutex))
+		return 0;
+	unsigned long pages = 0;
+	struct kmem_cache *s;
+	list_for_each_entry(s, &slab_caches, list)
+		if (s->ops->reclaimable_pages)
+			pages += s->ops->reclaimable_pages(s);
+	pthread_mutex_unlock(&slab_mutex);
+	return pages;
+}
+
+static unsigned long slab_shrink_scan(struct shrinker *sh, struct shrink_control *sc)
+{
+	(void)sh;
+	if (pthread_mutex_trylock(&slab_mutex))
+		return SHRINK_STOP;
+	unsigned long freed = 0;
+	struct kmem_cache *s;
+	list_for_each_entry(s, &slab_caches, list) {
+		if (freed >= sc->nr_to_scan)
+			break;
+		if (s->ops->reclaimable_pages && !s->ops->reclaimable_pages(s))
+			continue;
+		freed += s->ops->shrink(s, false);
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return freed;
+}
+
+static struct shrinker slab_shrinker = {
+	.count_objects = slab_shrink_count,
+	.scan_objects = slab_shrink_scan,
+	.seeks = DEFAULT_SEEKS,
+	.batch = 32,
+};
+
+int slab_shrinker_register(void)
+{
+	return register_shrinker(&slab_shrinker, "slab");
+}
+
+void slab_shrinker_unregister(void)
+{
+	unregister_shrinker(&slab_shrinker);
+}
