@@ -7,11 +7,14 @@
  * descriptor {start_ip, post_commit_offset, abort_ip}; if the kernel preempts, migrates or
  * signals the thread while its IP is inside [start_ip, start_ip + post_commit_offset), it
  * restarts it at abort_ip (which must follow the 4-byte RSEQ_SIG). Our sequences compare the
- * CPU they indexed with rseq->cpu_id and end with a single store — the commit:
+ * CPU they indexed with rseq->cpu_id and end with a single instruction that writes the word —
+ * the commit (a sub or add to memory, as the kernel's rseq selftests' addv: the kernel restarts
+ * a sequence only between instructions, so it has either happened whole or not at all):
  *
  *   pop:   cpu == cpu_id? !locked? n = count; n > 0? obj = slot[n-1]; [commit] word -= 1
  *   push:  cpu == cpu_id? !locked? n = count; n < cap? slot[n] = obj; [commit] word += 1 | 1<<16
  *
+ * count is read with one 16-bit load of the word's low half (x86 is little-endian).
  * word packs count (bits 0..15) and pushes (bits 16..63), so the commit also counts frees.
  * Another CPU that must empty a magazine (drain) sets `locked` and fences with
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ), which restarts any sequence in flight;
@@ -78,13 +81,11 @@ static __always_inline bool nmm_mag_pop_rseq(struct rseq *rs, int cpu, struct nm
 		     "jnz 4b\n\t"
 		     "cmpl $0, %[locked]\n\t"
 		     "jnz %l[fail]\n\t"
-		     "movq %[word], %%rax\n\t"
-		     "movzwl %%ax, %%ecx\n\t"
+		     "movzwl %[word], %%ecx\n\t"
 		     "testl %%ecx, %%ecx\n\t"
 		     "jz %l[fail]\n\t"
 		     "movq -8(%[slots], %%rcx, 8), %[obj]\n\t"
-		     "subq $1, %%rax\n\t"
-		     "movq %%rax, %[word]\n\t"
+		     "subq $1, %[word]\n\t"
 		     "2:\n\t"
 		     : [obj] "=&r" (obj), [word] "+m" (m->word)
 		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
@@ -108,13 +109,11 @@ static __always_inline bool nmm_mag_push_rseq(struct rseq *rs, int cpu, struct n
 		     "jnz 4b\n\t"
 		     "cmpl $0, %[locked]\n\t"
 		     "jnz %l[fail]\n\t"
-		     "movq %[word], %%rax\n\t"
-		     "movzwl %%ax, %%ecx\n\t"
+		     "movzwl %[word], %%ecx\n\t"
 		     "cmpl %[cap], %%ecx\n\t"
 		     "jae %l[fail]\n\t"
 		     "movq %[obj], (%[slots], %%rcx, 8)\n\t"
-		     "addq $0x10001, %%rax\n\t"
-		     "movq %%rax, %[word]\n\t"
+		     "addq $0x10001, %[word]\n\t"
 		     "2:\n\t"
 		     : [word] "+m" (m->word)
 		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
@@ -133,19 +132,17 @@ fail:
 static __always_inline bool nmm_mag_pop_local(struct nmm_mag *m, void **out)
 {
 #if defined(__x86_64__)
-	/* The same six instructions as the rseq pop, without the sequence: compilers otherwise
+	/* The same five instructions as the rseq pop, without the sequence: compilers otherwise
 	 * recompute the slot address from scratch (measured: 10 instructions). */
 	void *obj;
-	__asm__ goto("movq %[word], %%rax\n\t"
-		     "movzwl %%ax, %%ecx\n\t"
+	__asm__ goto("movzwl %[word], %%ecx\n\t"
 		     "testl %%ecx, %%ecx\n\t"
 		     "jz %l[empty]\n\t"
 		     "movq 8(%[m], %%rcx, 8), %[obj]\n\t"   /* slot[n - 1]: slots start at 16 */
-		     "subq $1, %%rax\n\t"
-		     "movq %%rax, %[word]\n\t"
+		     "subq $1, %[word]\n\t"
 		     : [obj] "=&r" (obj), [word] "+m" (m->word)
 		     : [m] "r" (m)
-		     : "rax", "rcx", "cc", "memory"
+		     : "rcx", "cc", "memory"
 		     : empty);
 	*out = obj;
 	return true;
@@ -165,16 +162,14 @@ empty:
 static __always_inline bool nmm_mag_push_local(struct nmm_mag *m, void *obj)
 {
 #if defined(__x86_64__)
-	__asm__ goto("movq %[word], %%rax\n\t"
-		     "movzwl %%ax, %%ecx\n\t"
+	__asm__ goto("movzwl %[word], %%ecx\n\t"
 		     "cmpl %[cap], %%ecx\n\t"
 		     "jae %l[full]\n\t"
 		     "movq %[obj], 16(%[m], %%rcx, 8)\n\t"
-		     "addq $0x10001, %%rax\n\t"
-		     "movq %%rax, %[word]\n\t"
+		     "addq $0x10001, %[word]\n\t"
 		     : [word] "+m" (m->word)
 		     : [m] "r" (m), [obj] "r" (obj), [cap] "i" (NMM_MAG_SLOTS)
-		     : "rax", "rcx", "cc", "memory"
+		     : "rcx", "cc", "memory"
 		     : full);
 	return true;
 full:
