@@ -336,9 +336,9 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, voi
 /* The order-0 fast path: no call made on it, everything else one tail call away. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	if (likely(!order && !(gfp & NMM_GFP_NOFAST) && !NMM_TRACE_ENABLED(mm_page_alloc))) {
-		struct page *page = nmm_alloc_page_fast(gfp);
-		if (likely(page))
+	if (likely(!order && !(gfp & NMM_GFP_NOFAST) && !NMM_FAST_TRACED(mm_page_alloc))) {
+		struct page *page;
+		if (likely(nmm_alloc_page_fast(gfp, &page)))
 			return page;
 	}
 	return __alloc_pages(gfp, order, NUMA_NO_NODE, NULL);
@@ -346,9 +346,9 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 
 struct page *nmm_alloc_page(gfp_t gfp)
 {
-	if (likely(!(gfp & NMM_GFP_NOFAST) && !NMM_TRACE_ENABLED(mm_page_alloc))) {
-		struct page *page = nmm_alloc_page_fast(gfp);
-		if (likely(page))
+	if (likely(!(gfp & NMM_GFP_NOFAST) && !NMM_FAST_TRACED(mm_page_alloc))) {
+		struct page *page;
+		if (likely(nmm_alloc_page_fast(gfp, &page)))
 			return page;
 	}
 	return __alloc_pages(gfp, 0, NUMA_NO_NODE, NULL);
@@ -445,7 +445,7 @@ void __free_pages(struct page *page, unsigned int order)
 {
 	if (likely(page && !order)) {
 		int old = __atomic_fetch_sub(&page->_refcount.counter, 1, __ATOMIC_ACQ_REL);
-		if (likely(old == 1 && !NMM_TRACE_ENABLED(mm_page_free)) && likely(nmm_free_page_fast(page)))
+		if (likely(old == 1 && !NMM_FAST_TRACED(mm_page_free)) && likely(nmm_free_page_fast(page)))
 			return;
 		return free_page_after_put(page, old);
 	}
@@ -486,7 +486,7 @@ void nmm_free_page(struct page *page)
 		return;
 #endif
 last:
-		if (likely(!NMM_TRACE_ENABLED(mm_page_free) && nmm_free_page_fast(page)))
+		if (likely(!NMM_FAST_TRACED(mm_page_free) && nmm_free_page_fast(page)))
 			return;
 		return free_page_last_ref(page);
 below:

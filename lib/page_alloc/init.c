@@ -141,8 +141,8 @@ static void build_fast_table(void)
 			if (zone->node == nid)
 				nmm_pcp_fast[cpu] = (struct nmm_pcp_fast){
 					rseq_mags ? &zone->per_cpu_pageset[cpu] : NULL, zone,
-					NMM_FREE_MATCH(((unsigned long)nid << NMM_NODES_PGSHIFT) |
-						       ((unsigned long)zone_idx(zone) << NMM_ZONES_PGSHIFT)) };
+					NMM_FREE_KEY(((unsigned long)nid << NMM_NODES_PGSHIFT) |
+						     ((unsigned long)zone_idx(zone) << NMM_ZONES_PGSHIFT)) };
 			break;
 		}
 	}
