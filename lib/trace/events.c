@@ -7,10 +7,6 @@
 
 #include "events.h"
 
-#define NMM_DEFINE_TRACE(name) \
-	__extension__ volatile unsigned short NMM_TRACE_SEMAPHORE(name) \
-		__attribute__((section(".probes"), used, visibility("hidden"))) = 0
-
 NMM_DEFINE_TRACE(mm_page_alloc);
 NMM_DEFINE_TRACE(mm_page_free);
 NMM_DEFINE_TRACE(mm_page_free_batched);

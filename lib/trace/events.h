@@ -18,6 +18,10 @@
 #define NMM_DECLARE_TRACE(name) \
 	extern volatile unsigned short NMM_TRACE_SEMAPHORE(name) __attribute__((visibility("hidden")))
 #define NMM_TRACE_ENABLED(name) unlikely(NMM_TRACE_SEMAPHORE(name))
+/* In the one .c file of each probe: the semaphore, in .probes where perf and bpftrace find it. */
+#define NMM_DEFINE_TRACE(name) \
+	__extension__ volatile unsigned short NMM_TRACE_SEMAPHORE(name) \
+		__attribute__((section(".probes"), used, visibility("hidden"))) = 0
 
 NMM_DECLARE_TRACE(mm_page_alloc);
 NMM_DECLARE_TRACE(mm_page_free);

@@ -1,10 +1,6 @@
 /* lib/trace/slab_events.c - the slab layer's USDT probe sites (see slab_events.h). */
 #include "slab_events.h"
 
-#define NMM_DEFINE_TRACE(name) \
-	__extension__ volatile unsigned short NMM_TRACE_SEMAPHORE(name) \
-		__attribute__((section(".probes"), used, visibility("hidden"))) = 0
-
 NMM_DEFINE_TRACE(kmem_cache_alloc);
 NMM_DEFINE_TRACE(kmem_cache_alloc_node);
 NMM_DEFINE_TRACE(kmem_cache_free);

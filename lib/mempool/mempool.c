@@ -1,0 +1,272 @@
+/* lib/mempool/mempool.c - memory pools with guaranteed forward progress, the semantics of the
+ * kernel's mm/mempool.c: the allocator first (without direct reclaim or I/O), then the reserve,
+ * then — for masks that may sleep — the full mask once, then wait for an element to come back,
+ * re-trying the allocator every MEMPOOL_RETRY_SECONDS while waiting.
+ *
+ * The common case takes no lock: mempool_alloc calls the allocator, mempool_free reads curr_nr
+ * (a racy read is fine, as in the kernel: a stale "full" just frees to the allocator, a stale
+ * "short" is re-checked under the lock). The lock guards elements[] and curr_nr; the condition
+ * variable replaces the kernel's wait queue.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <numamm/linux/mempool.h>
+#include <numamm/linux/slab.h>
+#include <numamm/numamm.h>
+
+#include "../trace/mempool_events.h"
+
+#define MEMPOOL_RETRY_SECONDS 5      /* io_schedule_timeout(5 * HZ) */
+
+static void add_element(mempool_t *pool, void *element)
+{
+	pool->elements[pool->curr_nr] = element;
+	__atomic_store_n(&pool->curr_nr, pool->curr_nr + 1, __ATOMIC_RELAXED);
+}
+
+static void *remove_element(mempool_t *pool)
+{
+	void *element = pool->elements[pool->curr_nr - 1];
+	__atomic_store_n(&pool->curr_nr, pool->curr_nr - 1, __ATOMIC_RELAXED);
+	return element;
+}
+
+void mempool_exit(mempool_t *pool)
+{
+	if (!pool->elements)
+		return;
+	while (pool->curr_nr)
+		pool->free(remove_element(pool), pool->pool_data);
+	kfree(pool->elements);
+	pool->elements = NULL;
+	pthread_cond_destroy(&pool->wait);
+	pthread_mutex_destroy(&pool->lock);
+}
+
+int mempool_init_node(mempool_t *pool, int min_nr, mempool_alloc_t *alloc_fn, mempool_free_t *free_fn,
+		      void *pool_data, gfp_t gfp_mask, int node_id)
+{
+	if (!pool || min_nr < 0 || !alloc_fn || !free_fn) {
+		fprintf(stderr, "numamm: mempool_init: bad arguments (min_nr %d)\n", min_nr);
+		return -EINVAL;
+	}
+	memset(pool, 0, sizeof(*pool));
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pool->wait, &ca);
+	pthread_condattr_destroy(&ca);
+	pool->min_nr = min_nr;
+	pool->pool_data = pool_data;
+	pool->alloc = alloc_fn;
+	pool->free = free_fn;
+	pool->node = node_id;
+	/* One slot even for min_nr 0, so mempool_initialized() is true. */
+	pool->elements = kmalloc_array_node((size_t)(min_nr ? min_nr : 1), sizeof(void *), gfp_mask, node_id);
+	if (!pool->elements)
+		goto fail;
+	while (pool->curr_nr < pool->min_nr) {
+		void *element = pool->alloc(gfp_mask, pool->pool_data);
+		if (!element)
+			goto fail;
+		add_element(pool, element);
+	}
+	return 0;
+fail:
+	mempool_exit(pool);
+	if (!pool->elements) {
+		pthread_mutex_destroy(&pool->lock);
+		pthread_cond_destroy(&pool->wait);
+	}
+	return -ENOMEM;
+}
+
+int mempool_init(mempool_t *pool, int min_nr, mempool_alloc_t *alloc_fn, mempool_free_t *free_fn,
+		 void *pool_data)
+{
+	return mempool_init_node(pool, min_nr, alloc_fn, free_fn, pool_data, GFP_KERNEL, NUMA_NO_NODE);
+}
+
+mempool_t *mempool_create_node(int min_nr, mempool_alloc_t *alloc_fn, mempool_free_t *free_fn,
+			       void *pool_data, gfp_t gfp_mask, int nid)
+{
+	if (nmm_boot_if_needed())
+		return NULL;
+	mempool_t *pool = kzalloc_node(sizeof(*pool), gfp_mask, nid);
+	if (!pool)
+		return NULL;
+	if (mempool_init_node(pool, min_nr, alloc_fn, free_fn, pool_data, gfp_mask, nid)) {
+		kfree(pool);
+		return NULL;
+	}
+	return pool;
+}
+
+mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn, mempool_free_t *free_fn, void *pool_data)
+{
+	return mempool_create_node(min_nr, alloc_fn, free_fn, pool_data, GFP_KERNEL, NUMA_NO_NODE);
+}
+
+void mempool_destroy(mempool_t *pool)
+{
+	if (!pool)
+		return;
+	mempool_exit(pool);
+	kfree(pool);
+}
+
+int mempool_resize(mempool_t *pool, int new_min_nr)
+{
+	if (!pool || new_min_nr <= 0) {
+		fprintf(stderr, "numamm: mempool_resize: bad new_min_nr %d\n", new_min_nr);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&pool->lock);
+	if (new_min_nr <= pool->min_nr) {
+		while (pool->curr_nr > new_min_nr) {
+			void *element = remove_element(pool);
+			pthread_mutex_unlock(&pool->lock);
+			pool->free(element, pool->pool_data);
+			pthread_mutex_lock(&pool->lock);
+		}
+		pool->min_nr = new_min_nr;
+		pthread_mutex_unlock(&pool->lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&pool->lock);
+
+	/* Grow: a larger array first (no lock held while allocating), then fill it. */
+	void **new_elements = kmalloc_array_node((size_t)new_min_nr, sizeof(void *), GFP_KERNEL, pool->node);
+	if (!new_elements)
+		return -ENOMEM;
+	pthread_mutex_lock(&pool->lock);
+	if (new_min_nr <= pool->min_nr) {       /* raced with another resize */
+		pthread_mutex_unlock(&pool->lock);
+		kfree(new_elements);
+		return mempool_resize(pool, new_min_nr);
+	}
+	memcpy(new_elements, pool->elements, (size_t)pool->curr_nr * sizeof(void *));
+	void **old = pool->elements;
+	pool->elements = new_elements;
+	pool->min_nr = new_min_nr;
+	pthread_mutex_unlock(&pool->lock);
+	kfree(old);
+
+	while (__atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED) < pool->min_nr) {
+		void *element = pool->alloc(GFP_KERNEL, pool->pool_data);
+		if (!element)
+			return 0;                     /* kernel: the reserve fills up from frees later */
+		pthread_mutex_lock(&pool->lock);
+		if (pool->curr_nr < pool->min_nr) {
+			add_element(pool, element);
+			element = NULL;
+		}
+		pthread_mutex_unlock(&pool->lock);
+		if (element) {
+			pool->free(element, pool->pool_data);
+			break;
+		}
+	}
+	return 0;
+}
+
+static void wait_for_free(mempool_t *pool)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += MEMPOOL_RETRY_SECONDS;
+	pool->waits++;
+	trace_mempool_wait(pool, pool->curr_nr);
+	/* Spurious wakeups and timeouts are both fine: the caller retries the allocator. */
+	pthread_cond_timedwait(&pool->wait, &pool->lock, &until);
+}
+
+void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
+{
+	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN;
+	gfp_t gfp_temp = gfp_mask & ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
+	for (;;) {
+		void *element = pool->alloc(gfp_temp, pool->pool_data);
+		if (likely(element)) {
+			trace_mempool_alloc(pool, element, 0);
+			return element;
+		}
+		pthread_mutex_lock(&pool->lock);
+		if (likely(pool->curr_nr)) {
+			element = remove_element(pool);
+			pthread_mutex_unlock(&pool->lock);
+			trace_mempool_alloc(pool, element, 1);
+			return element;
+		}
+		if (gfp_temp != gfp_mask) {
+			/* Reserve empty: the allocator once more with everything the caller allows. */
+			pthread_mutex_unlock(&pool->lock);
+			gfp_temp = gfp_mask;
+			continue;
+		}
+		if (!(gfp_mask & __GFP_DIRECT_RECLAIM)) {
+			pthread_mutex_unlock(&pool->lock);
+			return NULL;
+		}
+		wait_for_free(pool);
+		pthread_mutex_unlock(&pool->lock);
+	}
+}
+
+void mempool_free(void *element, mempool_t *pool)
+{
+	if (unlikely(element == NULL))
+		return;
+	/* Refill a short reserve first (min_nr 0 pools: keep one element for a waiter, as the
+	 * kernel does since 5.x, so a waiter is never starved by an empty-by-design reserve). */
+	if (unlikely(__atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED) < (pool->min_nr ? pool->min_nr : 1))) {
+		pthread_mutex_lock(&pool->lock);
+		if (pool->curr_nr < (pool->min_nr ? pool->min_nr : 1)) {
+			add_element(pool, element);
+			pthread_cond_signal(&pool->wait);
+			pthread_mutex_unlock(&pool->lock);
+			trace_mempool_free(pool, element, 1);
+			return;
+		}
+		pthread_mutex_unlock(&pool->lock);
+	}
+	trace_mempool_free(pool, element, 0);
+	pool->free(element, pool->pool_data);
+}
+
+/* ---- allocator helpers ---- */
+
+void *mempool_alloc_slab(gfp_t gfp_mask, void *pool_data)
+{
+	return kmem_cache_alloc(pool_data, gfp_mask);
+}
+
+void mempool_free_slab(void *element, void *pool_data)
+{
+	kmem_cache_free(pool_data, element);
+}
+
+void *mempool_kmalloc(gfp_t gfp_mask, void *pool_data)
+{
+	return kmalloc((size_t)pool_data, gfp_mask);
+}
+
+void mempool_kfree(void *element, void *pool_data)
+{
+	(void)pool_data;
+	kfree(element);
+}
+
+void *mempool_alloc_pages(gfp_t gfp_mask, void *pool_data)
+{
+	return alloc_pages(gfp_mask, (unsigned int)(long)pool_data);
+}
+
+void mempool_free_pages(void *element, void *pool_data)
+{
+	__free_pages(element, (unsigned int)(long)pool_data);
+}
