@@ -4,6 +4,8 @@
 #ifndef NUMAMM_TESTS_MP_TEST_H
 #define NUMAMM_TESTS_MP_TEST_H
 
+#include <errno.h>
+
 #include <numamm/linux/mempool.h>
 #include <numamm/linux/slab.h>
 #include <numamm/numamm.h>
