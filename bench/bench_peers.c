@@ -164,8 +164,12 @@ static void peer_versions(void)
 {
 	void *h;
 
-	snprintf(peers[BENCH_PEER_GLIBC].version, sizeof(peers[0].version), "%s",
-		 gnu_get_libc_version());
+	if (strstr(peers[BENCH_PEER_GLIBC].path, "libc.so"))
+		snprintf(peers[BENCH_PEER_GLIBC].version, sizeof(peers[0].version), "glibc %s",
+			 gnu_get_libc_version());
+	else
+		snprintf(peers[BENCH_PEER_GLIBC].version, sizeof(peers[0].version),
+			 "NOT glibc: interposed, NUMAMM_BENCH_PRELOAD_OK");
 	if (peers[BENCH_PEER_JEMALLOC].malloc &&
 	    (h = dlopen(peers[BENCH_PEER_JEMALLOC].soname, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD))) {
 		int (*ctl)(const char *, void *, size_t *, void *, size_t) =
@@ -214,7 +218,7 @@ void bench_peers_load(void)
 	g->malloc = malloc;
 	g->free = free;
 	snprintf(g->path, sizeof(g->path), "%s", file_of((const void *)malloc) ?: "?");
-	if (!strstr(g->path, "libc.so")) {
+	if (!strstr(g->path, "libc.so") && !getenv("NUMAMM_BENCH_PRELOAD_OK")) {
 		snprintf(g->error, sizeof(g->error), "malloc comes from %s, not libc.so (LD_PRELOAD?)",
 			 g->path);
 		g->malloc = NULL;

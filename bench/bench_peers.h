@@ -13,6 +13,10 @@
  * Loading verifies that the entry points really live in that library (dladdr) and that what they
  * return belongs to it (sallocx / tc_malloc_size / mi_is_in_heap_region), and that glibc's heap
  * did not grow by what the peer handed out (mallinfo2), so no peer silently falls back to glibc.
+ * The glibc slot refuses a malloc that is not libc's (an LD_PRELOAD'ed allocator) unless
+ * NUMAMM_BENCH_PRELOAD_OK is set: then it measures the interposed malloc called the usual way,
+ * which is how docs/bench.md checks that calling a peer through dlsym costs no more than
+ * preloading it.
  *
  * jemalloc keeps ~2.6 KiB of initial-exec TLS, more than glibc's default static TLS surplus
  * for dlopen (512 B): bench_peers_reexec() restarts the process once with
