@@ -269,11 +269,15 @@ static void bm_pairs(gbench_state *st, void *user)
 /* ---------------------------------------------------------------- xthread: producer/consumer */
 
 /* A single-producer single-consumer ring: head is written by the producer only, tail by the
- * consumer only, each on its own cache line. */
+ * consumer only, each on its own cache line; each side keeps a copy of the other's index and
+ * reloads it only when the ring looks full (empty), so the ring itself moves few cache lines and
+ * the figure is mostly the allocator's. */
 static struct {
 	void *slot[RING_SIZE];
 	_Alignas(64) unsigned long head;
+	unsigned long tail_seen;        /* producer's copy of tail */
 	_Alignas(64) unsigned long tail;
+	unsigned long head_seen;        /* consumer's copy of head */
 	_Alignas(64) int stop;          /* a thread left its loop early: the other must not wait */
 } ring;
 
@@ -290,13 +294,20 @@ static struct {
 		}                                                               \
 	} while (0)
 
-static inline void ring_push(void *p)
+/* Return: false when the ring stays full because the consumer stopped (the caller frees @p). */
+static inline bool ring_push(void *p)
 {
 	unsigned long h = ring.head;
 
-	SPIN_UNTIL(h - __atomic_load_n(&ring.tail, __ATOMIC_ACQUIRE) < RING_SIZE);
+	if (unlikely(h - ring.tail_seen >= RING_SIZE)) {
+		SPIN_UNTIL(h - (ring.tail_seen = __atomic_load_n(&ring.tail, __ATOMIC_ACQUIRE)) <
+			   RING_SIZE);
+		if (h - ring.tail_seen >= RING_SIZE)
+			return false;
+	}
 	ring.slot[h & (RING_SIZE - 1)] = p;
 	__atomic_store_n(&ring.head, h + 1, __ATOMIC_RELEASE);
+	return true;
 }
 
 /* Return: the next object, or NULL when the ring stays empty because the producer stopped. */
@@ -305,9 +316,11 @@ static inline void *ring_pop(void)
 	unsigned long t = ring.tail;
 	void *p;
 
-	SPIN_UNTIL(__atomic_load_n(&ring.head, __ATOMIC_ACQUIRE) != t);
-	if (__atomic_load_n(&ring.head, __ATOMIC_ACQUIRE) == t)
-		return NULL;
+	if (unlikely(ring.head_seen == t)) {
+		SPIN_UNTIL((ring.head_seen = __atomic_load_n(&ring.head, __ATOMIC_ACQUIRE)) != t);
+		if (ring.head_seen == t)
+			return NULL;
+	}
 	p = ring.slot[t & (RING_SIZE - 1)];
 	__atomic_store_n(&ring.tail, t + 1, __ATOMIC_RELEASE);
 	return p;
@@ -322,9 +335,10 @@ static inline void *ring_pop(void)
 			LOAD;                                                   \
 			if (producer) {                                         \
 				for (int r_ = 0; r_ < KR_PAIRS; r_++) {         \
-					void *p_ = (ALLOC);                     \
-					failed += !p_;                          \
-					ring_push(p_);                          \
+					void *p = (ALLOC);                      \
+					failed += !p;                           \
+					if (unlikely(!ring_push(p)))            \
+						FREE;                           \
 				}                                               \
 			} else {                                                \
 				for (int r_ = 0; r_ < KR_PAIRS; r_++) {         \
@@ -344,7 +358,7 @@ static void bm_xthread(gbench_state *st, void *user)
 	long failed = 0;
 
 	if (producer) {
-		ring.head = ring.tail = 0;
+		ring.head = ring.tail = ring.tail_seen = ring.head_seen = 0;
 		ring.stop = 0;
 		setup(st, c, (unsigned int)size, true);
 	}
