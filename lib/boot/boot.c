@@ -14,9 +14,11 @@
 
 #include <numamm/linux/memblock.h>
 #include <numamm/linux/mm.h>
+#include <numamm/stats.h>
 
 #include "../page_alloc/internal.h"
 #include "../slab/slab.h"
+#include "../stats/stats.h"
 #include "boot.h"
 
 struct nmm_boot_params nmm_params;
@@ -231,6 +233,7 @@ static int do_boot(const char *cmdline)
 	}
 	boot_err[0] = '\0';
 	__atomic_store_n(&booted, 1, __ATOMIC_RELEASE);
+	nmm_stats_boot_hook();
 	return 0;
 }
 
@@ -262,6 +265,7 @@ int nmm_boot_if_needed(void)
 void nmm_shutdown(void)
 {
 	pthread_mutex_lock(&boot_lock);
+	nmm_stats_export_stop();   /* its thread walks zones and caches: stop it first */
 	if (nmm_booted()) {
 		__atomic_store_n(&booted, 0, __ATOMIC_RELEASE);
 		teardown();

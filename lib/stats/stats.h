@@ -29,5 +29,10 @@ int nmm_report_pagetypeinfo(FILE *out);
 int nmm_report_vmstat(FILE *out);
 int nmm_report_slabinfo(FILE *out);
 int nmm_report_slabstats(FILE *out);
+int nmm_report_numastat(FILE *out);     /* numastat.c */
+int nmm_report_meminfo(FILE *out);      /* meminfo.c */
+
+/* shm_export.c: NUMAMM_STATS=shm starts the export (called by the boot, after it succeeded). */
+void nmm_stats_boot_hook(void);
 
 #endif
