@@ -18,6 +18,7 @@
 
 #include "../page_alloc/internal.h"
 #include "../slab/slab.h"
+#include "../vmalloc/internal.h"
 #include "../stats/stats.h"
 #include "boot.h"
 
@@ -99,6 +100,7 @@ int nmm_node_info(int nid, struct nmm_node_info *out)
 
 static void teardown(void)
 {
+	nmm_vmalloc_release();
 	nmm_slab_release();
 	nmm_hotplug_release();
 	nmm_page_alloc_release();
@@ -225,6 +227,8 @@ static int do_boot(const char *cmdline)
 	if (!e)
 		e = nmm_slab_init(nmm_params.slab, nmm_params.slab_nomerge, nmm_params.slub_debug, err,
 				  sizeof(err));
+	if (!e)
+		e = nmm_vmalloc_init(nmm_params.vmalloc, err, sizeof(err));
 	if (e) {
 		snprintf(boot_err, sizeof(boot_err), "%s", err);
 		fprintf(stderr, "numamm: boot: %s\n", err);

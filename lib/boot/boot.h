@@ -60,6 +60,7 @@ struct nmm_boot_params {
 	char slab[8];                          /* slab=slub|slab|slob, "" = slub */
 	bool slab_nomerge;                     /* slab_nomerge: never merge caches */
 	char slub_debug[256];                  /* slub_debug=OPTIONS[,cache,...] */
+	uint64_t vmalloc;                      /* vmalloc=SIZE: the vmalloc range, 0 = 32G */
 };
 
 /**

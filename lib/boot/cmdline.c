@@ -120,7 +120,7 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 	static const char *const known[] = { "mem", "node_mem", "memmap", "numa", "hugepages", "backing",
 					     "lowmem", "highmem", "memblock", "populate", "min_free_kbytes",
 					     "watermark_scale_factor", "page_grouping", "hotplug", "slab",
-					     "slab_nomerge", "slab_merge", "slub_debug" };
+					     "slab_nomerge", "slab_merge", "slub_debug", "vmalloc" };
 	bool is_known = false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		is_known |= !strcmp(key, known[i]);
@@ -143,6 +143,11 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 	}
 	if (!val)
 		return bad(c, "missing '=value'");
+	if (!strcmp(key, "vmalloc")) {
+		if (nmm_memparse(val, &p->vmalloc) || p->vmalloc < (16ULL << 20) || p->vmalloc > (1ULL << 46))
+			return bad(c, "bad size (16M to 64T)");
+		return 0;
+	}
 	if (!strcmp(key, "slab")) {
 		if (strcmp(val, "slub") && strcmp(val, "slab") && strcmp(val, "slob"))
 			return bad(c, "expected slab=slub|slab|slob");

@@ -8,7 +8,10 @@
  * the page allocator and marks its head page so kfree can tell it from a stray pointer.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
+
+#include <numamm/linux/vmalloc.h>
 
 #include "../trace/slab_events.h"
 #include "slab.h"
@@ -304,26 +307,42 @@ void *kmemdup(const void *src, size_t len, gfp_t gfp)
 	return p;
 }
 
-/* kvmalloc_node - kmalloc; large sizes try without retrying hard first (as mm/util.c does
- * before falling back to vmalloc, which the vmalloc layer will add). */
+/* kvmalloc_node - as mm/util.c: kmalloc, quietly and without retrying hard for more than a
+ * page, then vmalloc (which needs GFP_KERNEL-compatible flags; others get kmalloc only). */
 void *kvmalloc_node(size_t size, gfp_t gfp, int node)
 {
+	gfp_t kmalloc_flags = gfp;
+	if ((gfp & GFP_KERNEL) != GFP_KERNEL)
+		return __do_kmalloc_node(size, gfp, node, _RET_IP_);
 	if (size > PAGE_SIZE) {
-		void *p = __do_kmalloc_node(size, gfp | __GFP_NOWARN | __GFP_NORETRY, node, _RET_IP_);
-		if (p)
-			return p;
+		kmalloc_flags |= __GFP_NOWARN;
+		if (!(kmalloc_flags & __GFP_RETRY_MAYFAIL))
+			kmalloc_flags |= __GFP_NORETRY;
+		kmalloc_flags &= ~__GFP_NOFAIL;
 	}
-	return __do_kmalloc_node(size, gfp, node, _RET_IP_);
+	void *p = __do_kmalloc_node(size, kmalloc_flags, node, _RET_IP_);
+	if (p || size <= PAGE_SIZE)
+		return p;
+	if (size > INT_MAX)
+		return NULL;
+	return __vmalloc_node_range(size, 1, VMALLOC_START, VMALLOC_END, gfp, PAGE_KERNEL,
+				    VM_ALLOW_HUGE_VMAP, node, (const void *)_RET_IP_);
 }
 
 void kvfree(const void *p)
 {
-	do_kfree(p, _RET_IP_, "kvfree");
+	if (is_vmalloc_addr(p))
+		vfree(p);
+	else
+		do_kfree(p, _RET_IP_, "kvfree");
 }
 
 void kvfree_sensitive(const void *p, size_t len)
 {
 	if (!ZERO_OR_NULL_PTR(p))
 		__builtin_memset((void *)p, 0, len);
-	do_kfree(p, _RET_IP_, "kvfree_sensitive");
+	if (is_vmalloc_addr(p))
+		vfree(p);
+	else
+		do_kfree(p, _RET_IP_, "kvfree_sensitive");
 }

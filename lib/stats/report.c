@@ -22,6 +22,7 @@ static const struct nmm_report_entry reports[] = {
 	{ "vmstat", "/proc/vmstat: page allocator counters, then numamm's own (nmm_*)", nmm_report_vmstat },
 	{ "slabinfo", "/proc/slabinfo (version 2.1): objects and slabs per cache", nmm_report_slabinfo },
 	{ "slabstats", "per cache: layout, merging and the back end's statistics", nmm_report_slabstats },
+	{ "vmallocinfo", "/proc/vmallocinfo: vmalloc and vmap areas, callers, pages per node", nmm_report_vmallocinfo },
 	{ "numastat", "numastat(8): per node numa_hit/miss/foreign, interleave_hit, local/other_node", nmm_report_numastat },
 	{ "meminfo", "/proc/meminfo, then per node: MemTotal, MemFree, Slab, SReclaimable, SUnreclaim", nmm_report_meminfo },
 };

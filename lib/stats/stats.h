@@ -29,6 +29,7 @@ int nmm_report_pagetypeinfo(FILE *out);
 int nmm_report_vmstat(FILE *out);
 int nmm_report_slabinfo(FILE *out);
 int nmm_report_slabstats(FILE *out);
+int nmm_report_vmallocinfo(FILE *out);   /* vmalloc_reports.c */
 int nmm_report_numastat(FILE *out);     /* numastat.c */
 int nmm_report_meminfo(FILE *out);      /* meminfo.c */
 
