@@ -4,6 +4,7 @@
 #ifndef NUMAMM_TESTS_VMT_H
 #define NUMAMM_TESTS_VMT_H
 
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/wait.h>
