@@ -32,6 +32,9 @@ extern bool nmm_mobility_grouping;
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
 static int booted;
 static char boot_err[512];
+/* This thread is inside do_boot(): layers already initialised (the page allocator, while the
+ * slab layer creates its kmalloc caches) may be used without waiting for boot_lock. */
+static __thread bool booting;
 
 bool nmm_booted(void)
 {
@@ -250,7 +253,9 @@ int nmm_boot(const char *cmdline)
 		fprintf(stderr, "numamm: boot: %s\n", boot_err);
 		e = -EBUSY;
 	} else {
+		booting = true;
 		e = do_boot(cmdline);
+		booting = false;
 	}
 	pthread_mutex_unlock(&boot_lock);
 	return e;
@@ -258,10 +263,12 @@ int nmm_boot(const char *cmdline)
 
 int nmm_boot_if_needed(void)
 {
-	if (nmm_booted())
+	if (nmm_booted() || booting)
 		return 0;
 	pthread_mutex_lock(&boot_lock);
+	booting = true;
 	int e = nmm_booted() ? 0 : do_boot(getenv("NUMAMM_BOOT"));
+	booting = false;
 	pthread_mutex_unlock(&boot_lock);
 	return e;
 }

@@ -286,19 +286,26 @@ void slab_meta_free(void *p, size_t size);
  * [min_objects, MAX_OBJS_PER_PAGE]. */
 unsigned int slab_calculate_order(unsigned int size, unsigned int min_objects, unsigned int max_order);
 
-/* debug.c */
+/* debug.c, debug_report.c: red zones, poison, store user, checks on free, quarantine */
 /* Defined in slab_common.c, set by slab_debug_parse(): slub_debug=FLAGS[,cache1,cache2...] */
 extern slab_flags_t slub_debug_flags;
 extern char slub_debug_only[256];                   /* comma-separated names, "" = all */
-#define NMM_WEAK __attribute__((weak))           /* until debug.c lands */
-int slab_debug_parse(const char *opt, char *err, size_t errlen) NMM_WEAK;
-void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller) NMM_WEAK;
-void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long caller) NMM_WEAK;
-void slab_debug_flush(struct kmem_cache *s) NMM_WEAK;  /* quarantine → back end (checked) */
-void slab_debug_print_object(struct kmem_cache *s, void *obj, FILE *out) NMM_WEAK;
+int slab_debug_parse(const char *opt, char *err, size_t errlen);
+void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller);
+void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long caller);
+void slab_debug_flush(struct kmem_cache *s);  /* quarantine → back end (checked) */
+/* After a successful cache_shutdown: free the quarantine, reset the cache id's counters. */
+void slab_debug_release(struct kmem_cache *s);
+void slab_debug_print_object(struct kmem_cache *s, void *obj, FILE *out);
 /* A new slab's slots: redzones and poison of free objects. Back ends call it for debug caches
- * (s->flags & SLAB_DEBUG_FLAGS) on every slot of a new slab, before the constructor. */
-void slab_debug_init_slot(struct kmem_cache *s, void *obj) NMM_WEAK;
+ * (s->flags & SLAB_DEBUG_FLAGS) on every slot of a new slab, before the constructor and before
+ * they write a free pointer into the slot (poison would overwrite it). */
+void slab_debug_init_slot(struct kmem_cache *s, void *obj);
+/* A call site as "function+0xoff/0xsize" (dladdr), for reports. Return: @buf. */
+const char *slab_debug_site(unsigned long addr, char *buf, size_t len);
+/* BUG reports made about @s; corrupted objects of @s kept out of circulation. */
+unsigned long slab_debug_reports(const struct kmem_cache *s);
+unsigned long slab_debug_leaked(const struct kmem_cache *s);
 
 /* shrinker.c */
 int slab_shrinker_register(void);

@@ -186,15 +186,14 @@ struct kmem_cache *__kmem_cache_create_flags(const char *name, unsigned int size
 					     slab_flags_t flags, unsigned int useroffset,
 					     unsigned int usersize, void (*ctor)(void *), gfp_t allocflags)
 {
-	if (nmm_boot_if_needed() || !slab_up) {
+	/* slab_up first: kmalloc_caches_init creates caches during boot, with boot_lock held. */
+	if (!slab_up && (nmm_boot_if_needed() || !slab_up)) {
 		fprintf(stderr, "numamm: kmem_cache_create(%s): numamm did not boot\n", name ? name : "(null)");
 		return NULL;
 	}
 	if (!create_args_ok(name, size, align, flags, useroffset, usersize))
 		return NULL;
 	flags = kmem_cache_flags(name, flags);
-	if (!slab_debug_alloc)
-		flags &= ~SLAB_DEBUG_FLAGS;     /* debug.c not linked in */
 	if (flags & SLAB_CACHE_DMA)
 		allocflags |= __GFP_DMA;
 	if (flags & SLAB_CACHE_DMA32)
@@ -290,8 +289,9 @@ static void report_live_object(struct kmem_cache *s, void *obj, bool allocated, 
 	r->shown++;
 	if (s->track_offset) {
 		const struct slab_track *t = (const struct slab_track *)((char *)obj + s->track_offset);
-		fprintf(stderr, "numamm: slab %s: object %p still live, allocated at %#lx cpu %d pid %d\n",
-			s->name, obj, t[0].addr, t[0].cpu, t[0].pid);
+		char site[256];
+		fprintf(stderr, "numamm: slab %s: object %p still live, allocated in %s cpu=%d pid=%d\n",
+			s->name, obj, slab_debug_site(t[0].addr, site, sizeof(site)), t[0].cpu, t[0].pid);
 	} else {
 		fprintf(stderr, "numamm: slab %s: object %p still live\n", s->name, obj);
 	}
@@ -310,6 +310,7 @@ static int shutdown_cache(struct kmem_cache *s)
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
 		slab_rcu_barrier();             /* slabs freed by the shutdown */
 	list_del(&s->list);
+	slab_debug_release(s);
 	s->ops->cache_release(s);
 	cache_id_put(s);
 	cache_free_struct(s);
@@ -522,11 +523,7 @@ int nmm_slab_init(const char *slab, bool nomerge, const char *slub_debug, char *
 		return -EINVAL;
 	}
 	slab_nomerge = nomerge;
-	int e = 0;
-	if (slab_debug_parse)
-		e = slab_debug_parse(slub_debug ? slub_debug : "", err, errlen);
-	else if (slub_debug && *slub_debug)
-		snprintf(err, errlen, "slub_debug=: debug support is not built"), e = -EINVAL;
+	int e = slab_debug_parse(slub_debug ? slub_debug : "", err, errlen);
 	if (e)
 		return e;
 	slab_up = true;
@@ -550,6 +547,7 @@ void nmm_slab_release(void)
 			slab_debug_flush(s);
 		s->ops->cache_shutdown(s);      /* live objects die with the arena */
 		list_del(&s->list);
+		slab_debug_release(s);
 		s->ops->cache_release(s);
 		cache_id_put(s);
 		cache_free_struct(s);
