@@ -124,7 +124,9 @@ static void answer(struct nmm_stats_shm *shm, uint32_t seq)
 static void *stats_thread(void *arg)
 {
 	struct nmm_stats_shm *shm = arg;
-	uint32_t done = LD(shm->req_seq);
+	/* The segment is new: a request may already be waiting (a reader fast enough to find the
+	 * segment before this thread ran), so start from 0, not from what req_seq says now. */
+	uint32_t done = 0;
 	for (;;) {
 		uint32_t seq = LD(shm->req_seq);
 		if (__atomic_load_n(&ex.stopping, __ATOMIC_ACQUIRE))
