@@ -12,8 +12,8 @@
  * get_page_from_freelist) is where watermarks are checked.
  * Counting: the magazines count their pushes (frees) in their commit word; allocations follow
  * (see nmm_zone_events()).
- * Cost, per-thread path: alloc_page() 20 instructions, __free_page() 23 (with the lock decl);
- * a pair in a loop 51 (tools/callgrind-fastpath page).
+ * Cost, per-thread path: alloc_page() 20 instructions, __free_page() 24 (with the lock decl);
+ * a pair in a loop 52 (tools/callgrind-fastpath page).
  */
 #ifndef NUMAMM_LIB_PAGE_ALLOC_FASTPATH_H
 #define NUMAMM_LIB_PAGE_ALLOC_FASTPATH_H
