@@ -34,6 +34,8 @@ static gfp_t slab_fix_gfp(struct kmem_cache *s, gfp_t gfp)
 	if (unlikely(bad) && !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
 		slab_report(s, "Unexpected gfp: %#x. Fixing up to gfp: %#x. Fix your code!", gfp, gfp & ~bad);
 	gfp &= SLAB_GFP_ALLOWED & ~__GFP_ZERO;
+	if (!s)
+		return gfp;     /* SLOB's shared pages: the caller's zone bits only */
 	return gfp | s->allocflags | (s->order ? __GFP_COMP : 0);
 }
 
