@@ -233,7 +233,8 @@ static void put(struct screen *s, const char *fmt, ...)
 static void draw(struct screen *s, const struct nmm_stats_process *pi, struct frame *f,
 		 double delay)
 {
-	qsort(f->c, (size_t)f->nr_caches, sizeof(*f->c), cmp_cache);
+	if (f->nr_caches)
+		qsort(f->c, (size_t)f->nr_caches, sizeof(*f->c), cmp_cache);
 	unsigned long objs = 0, active = 0, slabs = 0, aslabs = 0, caches_active = 0;
 	double size_k = 0, asize_k = 0, min_k = 0, max_k = 0;
 	for (int i = 0; i < f->nr_caches; i++) {
@@ -280,7 +281,7 @@ static void draw(struct screen *s, const struct nmm_stats_process *pi, struct fr
 	    s->tty ? "\033[7m" : "", s->tty ? "\033[0m" : "");
 	for (int i = 0; i < cache_rows; i++) {
 		const struct cache *c = &f->c[i];
-		put(s, "%6lu %6lu %3.0f%% %7.2fK %6lu %8lu %9luK %-23s", c->objs, c->active,
+		put(s, "%6lu %6lu %3.0f%% %7.2fK %6lu %8lu %9luK %s", c->objs, c->active,
 		    PCT(c->active, c->objs), (double)c->objsize / 1024, c->slabs, c->per_slab, c->cache_kb,
 		    c->name);
 	}
