@@ -1010,6 +1010,62 @@ static void slob_print_stats(struct kmem_cache *s, FILE *out)
 			st.pages[1], st.pages[2], st.pages[3], st.free_units * SLOB_UNIT);
 }
 
+struct slob_state {
+	struct slab *sp;
+	int list;
+	int free_blocks;
+};
+
+static bool slob_state_page(struct slab *sp, int list, void *arg)
+{
+	struct slob_state *st = arg;
+	if (sp != st->sp)
+		return false;
+	st->list = list;
+	return true;
+}
+
+static bool slob_state_visit(struct slab *sp, const struct slob_walk *w, void *arg)
+{
+	(void)sp;
+	((struct slob_state *)arg)->free_blocks += w->free;
+	return false;
+}
+
+/**
+ * slob_page_state - what the SLOB page holding @p looks like (for tests and debugging).
+ * @p: any address
+ * @free_units: set to the page's free units (SLOB_UNIT bytes each); may be NULL
+ * @free_blocks: set to the number of free blocks on its freelist; may be NULL
+ *
+ * Context: takes slob_lock; walks the lists (slow).
+ * Return: the list holding the page (0 free_slob_small, 1 free_slob_medium, 2 free_slob_large,
+ * 3 full), or -1 when @p is not in a SLOB page.
+ */
+int slob_page_state(const void *p, long *free_units, int *free_blocks)
+{
+	if (!virt_addr_valid(p))
+		return -1;
+	struct slab *sp = virt_to_slab(p);
+	if (!sp)
+		return -1;
+	struct slob_state st = { .sp = sp, .list = -1 };
+	spin_lock(&slob_lock);
+	if (slob_page_walkable(sp)) {
+		slob_for_each_page(slob_state_page, &st);
+		const char *why;
+		slobidx_t where;
+		if (st.list >= 0 && slob_walk_page(sp, slob_state_visit, &st, &why, &where) == SLOB_WALK_CORRUPT)
+			st.list = -1;
+		if (free_units)
+			*free_units = sp->units;
+		if (free_blocks)
+			*free_blocks = st.free_blocks;
+	}
+	spin_unlock(&slob_lock);
+	return st.list;
+}
+
 /**
  * slob_allocator - the SLOB back end (slab=slob): first-fit lists shared by all caches.
  */
