@@ -9,6 +9,7 @@ pkgs=(
   libnuma-dev numactl libhwloc-dev hwloc-nox
   libbenchmark-dev liburing-dev liburcu-dev systemtap-sdt-dev linux-perf
   valgrind gnuplot-nox
+  tmux                 # tests/stats drive numamm-top in a real terminal
   # QEMU guest harness (tests/vm): the guest kernel is fetched with apt-get download.
   qemu-system-x86 busybox-static cpio kmod
   # peers for the benchmarks
