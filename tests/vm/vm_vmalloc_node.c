@@ -5,7 +5,7 @@
  *   1. vmalloc_node(8 MiB, n): page_to_nid() of every vmalloc_to_page() is n;
  *   2. after a write through the vmalloc address, move_pages (nmm_numa_verify) on the vmalloc
  *      mapping finds every page present on real node n, and on the linear map of the backing
- *      pages too (same physical pages);
+ *      pages too (same physical pages: the bytes written are read there first);
  *   3. vmallocinfo shows "pages=2048 vmalloc Nn=2048";
  *   4. vfree + purge gives everything back (nr_free_pages after shrinking the pools).
  */
@@ -42,6 +42,8 @@ static void one_node(int nid)
 		REQUIRE(pg);
 		wrong += page_to_nid(pg) != nid;
 		unsigned long on, elsewhere, absent;
+		/* move_pages sees a page through a mapping that has it: read it there first. */
+		CHECK_EQ(*(volatile char *)page_address(pg), 0x3c);
 		if (!nmm_numa_verify(page_address(pg), 4096, nid, &on, &elsewhere, &absent))
 			lin_on += on;
 	}
