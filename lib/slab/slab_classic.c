@@ -64,6 +64,7 @@ static void *pool_alloc(struct slabc_pool *p)
 	}
 	void *chunk = p->free;
 	p->free = *(void **)chunk;
+	p->used++;
 	spin_unlock(&p->lock);
 	return chunk;
 }
@@ -73,6 +74,7 @@ static void pool_free(struct slabc_pool *p, void *chunk)
 	spin_lock(&p->lock);
 	*(void **)chunk = p->free;
 	p->free = chunk;
+	p->used--;
 	spin_unlock(&p->lock);
 }
 
@@ -85,6 +87,22 @@ static void pool_release(struct slabc_pool *p)
 		page = next;
 	}
 	p->pages = p->free = NULL;
+	p->used = 0;
+}
+
+/* Shrink: the pool's pages go too once no slab holds a chunk (a slab being made holds one
+ * before it is on any list: the count, not the lists, decides). Return: pages freed. */
+static unsigned long pool_shrink(struct slabc_pool *p)
+{
+	unsigned long pages = 0;
+	spin_lock(&p->lock);
+	if (!p->used) {
+		for (void *page = p->pages; page; page = *(void **)page)
+			pages++;
+		pool_release(p);
+	}
+	spin_unlock(&p->lock);
+	return pages;
 }
 
 /* ---- slab geometry (cache_estimate, calculate_slab_order) ---- */
@@ -864,7 +882,10 @@ static unsigned long slabc_shrink(struct kmem_cache *s, bool all)
 {
 	if (all)
 		drain_all_arrays(s, false);
-	return slabc_drain_freelist(s);
+	unsigned long pages = slabc_drain_freelist(s);
+	if (slabc(s)->off_slab)
+		pages += pool_shrink(&slabc(s)->freelist_pool);
+	return pages;
 }
 
 static unsigned long slabc_reclaimable_pages(struct kmem_cache *s)

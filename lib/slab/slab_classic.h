@@ -147,6 +147,7 @@ struct slabc_cache {
 	struct slabc_pool {              /* off-slab index arrays: fixed chunks in meta pages */
 		spinlock_t lock;
 		unsigned int chunk;
+		unsigned long used;      /* chunks held by slabs */
 		void *free;
 		void *pages;
 	} freelist_pool;
