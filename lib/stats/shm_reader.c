@@ -132,7 +132,7 @@ static void inspect(const char *name, pid_t pid, bool clean, struct nmm_stats_pr
 {
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	snprintf(p->path, sizeof(p->path), NMM_STATS_SHM_DIR "/%s", name);
+	snprintf(p->path, sizeof(p->path), NMM_STATS_SHM_DIR "/%.40s", name);   /* names are numamm-<pid>: short */
 	int fd = open(p->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		p->state = NMM_STATS_FOREIGN;
