@@ -207,7 +207,7 @@ static void perf_driver_start(void)
 /* Delete the events this driver created so far. */
 static void perf_driver_delete_events(void)
 {
-	char cmd[256];
+	char cmd[2048];
 	for (int i = 0; i < nr_created; i++) {
 		snprintf(cmd, sizeof(cmd), "perf probe -q -d '%s'", created[i]);
 		CHECK_EQ(system(cmd), 0);
