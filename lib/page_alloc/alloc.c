@@ -344,7 +344,10 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return __alloc_pages(gfp, order, NUMA_NO_NODE, NULL);
 }
 
-struct page *nmm_alloc_page(gfp_t gfp)
+/* alloc_page() and __free_page() start on a cache line, so their fast paths span two lines
+ * whatever the link order puts before them: with the entry mid-line (three lines) the
+ * per-thread pair measured 4.5 ns, aligned 3.9 ns (AMD EPYC); rseq 6.9 either way. */
+__aligned(64) struct page *nmm_alloc_page(gfp_t gfp)
 {
 	if (likely(!(gfp & NMM_GFP_NOFAST) && !NMM_FAST_TRACED(mm_page_alloc))) {
 		struct page *page;
@@ -465,7 +468,7 @@ static noinline void free_page_below_zero(struct page *page)
 	free_page_after_put(page, 0);
 }
 
-void nmm_free_page(struct page *page)
+__aligned(64) void nmm_free_page(struct page *page)   /* see nmm_alloc_page() */
 {
 	if (likely(page)) {
 		/* Decrement and test for zero only (lock dec; jnz): no old value to keep. */
