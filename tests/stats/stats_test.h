@@ -2,7 +2,8 @@
  *
  * child_start() forks a child that boots numamm with NUMAMM_STATS=shm (or without it), makes
  * some state (pages, and with CHILD_CACHES a few slab caches of known sizes), then serves the
- * parent over two pipes and otherwise sleeps in read(), quiescent:
+ * parent over two pipes and otherwise sleeps in read(), quiescent (CHILD_BUSY: a thread keeps
+ * allocating meanwhile):
  *   "R name\n" -> "<status> <len>\n" + the report as the child prints it about itself
  *   "C\n"      -> "<0|1> <why>\n": did the caches get created
  *   "Q\n"      -> exit(0) (EOF on the pipe too)
@@ -13,6 +14,7 @@
 #define NUMAMM_TESTS_STATS_TEST_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,7 @@
 
 #define CHILD_BOOT "mem=128M hugepages=off"
 
-enum { CHILD_EXPORT = 1, CHILD_CACHES = 2 };
+enum { CHILD_EXPORT = 1, CHILD_CACHES = 2, CHILD_BUSY = 4 };
 
 /* The caches a CHILD_CACHES child creates: distinct object sizes and live object counts, so
  * each sort key gives a different order. */
@@ -49,6 +51,20 @@ static const struct {
 static inline void child_ctor(void *obj)
 {
 	(void)obj;
+}
+
+/* CHILD_BUSY: a thread that allocates and frees pages and kmalloc objects until exit. */
+static void *child_churn(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct page *p = alloc_pages(GFP_KERNEL, 1);
+		void *k = kmalloc(96, GFP_KERNEL);
+		kfree(k);
+		if (p)
+			__free_pages(p, 1);
+	}
+	return NULL;
 }
 
 struct child {
@@ -87,6 +103,11 @@ static inline void child_serve(FILE *in, FILE *out, int flags)
 		}
 		if (caches)
 			snprintf(why, sizeof(why), "ok");
+	}
+	if (flags & CHILD_BUSY) {
+		pthread_t th;
+		if (pthread_create(&th, NULL, child_churn, NULL))
+			_exit(5);
 	}
 	char line[128];
 	while (fgets(line, sizeof(line), in)) {
