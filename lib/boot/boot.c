@@ -182,6 +182,11 @@ static int memblock_setup(char *err, size_t errlen)
 static int do_boot(const char *cmdline)
 {
 	char err[sizeof(boot_err)] = "";
+	/* Before the first boot the arenas are zeroed, and memfd 0 is stdin: a failed boot's
+	 * teardown must not close it. */
+	for (int i = 0; i < NMM_MAX_NODES; i++)
+		if (!nmm_layout.arena[i].nr_ranges)
+			nmm_layout.arena[i].memfd = -1;
 	int e = nmm_cmdline_parse(cmdline, &nmm_params, err, sizeof(err));
 	if (!e) {
 		e = nmm_numa_topology_load(&nmm_topo, nmm_params.fake);
