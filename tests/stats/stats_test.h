@@ -203,7 +203,7 @@ static inline bool segment_exists(pid_t pid)
 }
 
 /* Run @cmd with /bin/sh, its stdout into a malloc'ed string; *@rc gets its exit code. */
-static __attribute__((__noinline__)) char *run(const char *cmd, int *rc)
+static __attribute__((__noinline__, __unused__)) char *run(const char *cmd, int *rc)
 {
 	FILE *p = popen(cmd, "r");
 	REQUIRE(p);
