@@ -3,6 +3,7 @@
  * wait for frees instead of failing. Twice: an allocator that fails on demand, and a real one —
  * a page pool on a machine whose memory the test has taken. Nothing is lost. */
 #include <pthread.h>
+#include <unistd.h>
 
 #include <numamm/linux/mm.h>
 
@@ -20,8 +21,7 @@ static void *worker(void *arg)
 		void *e = mempool_alloc(pool, GFP_KERNEL);
 		if (!e)
 			return (void *)1L;          /* a sleeping mask must never get NULL */
-		for (volatile int spin = 0; spin < 2000; spin++)
-			;
+		usleep(200);                        /* hold it while others run: more holders than reserve */
 		mempool_free(e, pool);
 	}
 	done[id] = 1;
