@@ -32,8 +32,8 @@ extern bool nmm_mobility_grouping;
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
 static int booted;
 static char boot_err[512];
-/* This thread is inside do_boot(): layers already initialised (the page allocator, while the
- * slab layer creates its kmalloc caches) may be used without waiting for boot_lock. */
+/* This thread is inside do_boot() or teardown(): layers still initialised (the page allocator,
+ * while the slab layer creates or walks its caches) may be used without waiting for boot_lock. */
 static __thread bool booting;
 
 bool nmm_booted(void)
@@ -284,7 +284,9 @@ void nmm_shutdown(void)
 	nmm_stats_export_stop();   /* its thread walks zones and caches: stop it first */
 	if (nmm_booted()) {
 		__atomic_store_n(&booted, 0, __ATOMIC_RELEASE);
+		booting = true;         /* teardown's own allocations (a slab walk) must not re-boot */
 		teardown();
+		booting = false;
 	}
 	pthread_mutex_unlock(&boot_lock);
 }

@@ -200,10 +200,12 @@ int nmm_layout_build(const struct nmm_boot_params *p, const struct nmm_numa_topo
 {
 	memset(l, 0, sizeof(*l));
 	l->nr_nodes = topo->nr_nodes;
+	/* Every arena, not only the nodes': teardown closes each memfd >= 0 (0 is stdin). */
+	for (int i = 0; i < NMM_MAX_NODES; i++)
+		l->arena[i].memfd = -1;
 	for (int i = 0; i < l->nr_nodes; i++) {
 		l->arena[i].nid = i;
 		l->arena[i].phys_node = topo->node[i].phys_node;
-		l->arena[i].memfd = -1;
 	}
 	int e = p->nr_usable ? layout_explicit(p, l, err, errlen) : layout_default(p, topo, l, err, errlen);
 	if (e)

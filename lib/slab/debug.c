@@ -109,7 +109,7 @@ int slab_debug_parse(const char *opt, char *err, size_t errlen)
 	if (comma) {
 		const char *list = comma + 1;
 		if (strlen(list) >= sizeof(slub_debug_only)) {
-			snprintf(err, errlen, "slub_debug=: the cache list is longer than %zu characters",
+			snprintf(err, errlen, "slub_debug=: cache list too long (over %zu characters)",
 				 sizeof(slub_debug_only) - 1);
 			return -EINVAL;
 		}
