@@ -26,8 +26,10 @@
  *
  * What each flag costs and catches:
  *   Z: a left redzone of red_left_pad bytes and a right one up to s->inuse, checked on every
- *      alloc and free and on leaving the quarantine: overflows, underflows, double free (the
- *      redzone pattern is the object's state, as mm/slab.c's redzone words are).
+ *      free, on leaving the quarantine, and on alloc where slots are fixed (SLUB, SLAB: a write
+ *      into a free neighbour; SLOB reuses blocks freely, so its slots are laid out on alloc):
+ *      overflows, underflows, double free (the redzone pattern is the object's state, as
+ *      mm/slab.c's redzone words are).
  *   P: freed objects filled with 6b..a5 and checked when they leave the quarantine: writes after
  *      free while the object was quarantined (at most SLAB_QUARANTINE_OBJS objects or
  *      SLAB_QUARANTINE_BYTES per cache). New objects are 5a-filled: reads of uninitialised
@@ -373,6 +375,13 @@ static bool alloc_checks(struct kmem_cache *s, void *obj)
 			slab_report_end(s, "Object at %p not used", obj);
 			return false;
 		}
+	}
+	if (s->ops->obj_cache) {
+		/* SLOB keeps no slots: a block's bytes before allocation are its free-list
+		 * bookkeeping or another cache's old object, so there is nothing to check yet.
+		 * Lay the slot out here (whatever path the back end took). */
+		slab_debug_init_slot(s, obj);
+		return true;
 	}
 	if (s->flags & SLAB_RED_ZONE) {
 		struct redzones z = check_redzones(s, obj, SLUB_RED_INACTIVE);
