@@ -590,9 +590,9 @@ static void slob_free_locked(struct kmem_cache *s, struct slab *sp, const struct
 static void slob_rcu_free(struct rcu_head *head)
 {
 	struct slob_rcu *r = container_of(head, struct slob_rcu, head);
+	spin_lock(&slob_lock);                  /* r->block was written under it */
 	slob_t *b = r->block;
 	struct slab *sp = virt_to_slab(b);
-	spin_lock(&slob_lock);
 	struct kmem_cache *s = NULL;
 	struct slob_find f = { .p = (const char *)b };
 	const char *why = NULL;
