@@ -512,18 +512,20 @@ static void *slob_alloc(struct kmem_cache *s, gfp_t gfp, int node)
 		spin_unlock(&slob_lock);
 	}
 
-	void *obj = (char *)(b + 1) + s->red_left_pad;
-	/* Debug flags stay on a cache only when debug.c is linked in (slab_common.c). */
-	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
-		slab_debug_init_slot(s, obj);
-	return obj;
+	return (char *)(b + 1) + s->red_left_pad;
 }
 
 static void *slob_alloc_op(struct kmem_cache *s, gfp_t gfp, int node)
 {
 	void *obj = slob_alloc(s, gfp, node);
-	/* SLOB keeps no constructed free objects: the constructor runs on every allocation. */
-	if (obj && s->ctor)
+	if (unlikely(!obj))
+		return NULL;
+	/* Every SLOB slot is new: lay out its redzones and poison (debug caches, in-page and
+	 * own-page alike), then construct it — SLOB keeps no constructed free objects, so the
+	 * constructor runs on every allocation. */
+	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
+		slab_debug_init_slot(s, obj);
+	if (s->ctor)
 		s->ctor(obj);
 	return obj;
 }
