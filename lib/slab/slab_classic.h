@@ -368,7 +368,6 @@ void slabc_arrays_release(struct kmem_cache *s, bool cpu_locked);
 void slabc_for_each_array(struct kmem_cache *s, void (*fn)(struct array_cache *ac, int where, void *arg),
 			  void *arg);
 void slabc_thread_flush_all(void);
-size_t slabc_arrays_capacity(struct kmem_cache *s);
 void slabc_threads_forget(void);       /* at nmm_shutdown, after the last cache went */
 void slabc_fold_ac_stats(struct kmem_cache *s, struct array_cache *ac);
 uint64_t slabc_ac_allochits(const struct array_cache *ac);

@@ -18,6 +18,8 @@
 #include <sched.h>
 #include <string.h>
 
+#include <numamm/numamm.h>
+
 #include "slab_classic.h"
 
 struct slabc_thread {
@@ -30,7 +32,6 @@ static pthread_mutex_t slabc_threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t slabc_thread_key;
 static pthread_once_t slabc_thread_key_once = PTHREAD_ONCE_INIT;
 static unsigned long slabc_gen = 1;     /* boots of the slab layer: thread tables are per boot */
-static unsigned long slabc_nr_threads;  /* registered, under slabc_threads_lock */
 static __thread struct slabc_thread *slabc_self;
 static __thread unsigned long slabc_self_gen;
 
@@ -49,7 +50,6 @@ static struct slabc_thread *thread_register(void)
 	pthread_once(&slabc_thread_key_once, thread_key_create);
 	pthread_mutex_lock(&slabc_threads_lock);
 	list_add(&t->registry, &slabc_threads);
-	slabc_nr_threads++;
 	slabc_self = t;
 	slabc_self_gen = slabc_gen;
 	pthread_mutex_unlock(&slabc_threads_lock);
@@ -74,6 +74,8 @@ struct array_cache *slabc_thread_ac(struct kmem_cache *s)
 {
 	struct slabc_thread *t = thread_self();
 	if (unlikely(!t)) {
+		if (!nmm_booted())
+			return NULL;    /* nmm_shutdown flushing quarantines: no new memory now */
 		t = thread_register();
 		if (!t)
 			return NULL;
@@ -81,6 +83,8 @@ struct array_cache *slabc_thread_ac(struct kmem_cache *s)
 	struct array_cache *ac = __atomic_load_n(&t->ac[s->id], __ATOMIC_ACQUIRE);
 	if (likely(ac))
 		return ac;
+	if (!nmm_booted())
+		return NULL;
 	struct slabc_cache *c = slabc(s);
 	int node = numa_node_id();
 	if ((unsigned int)node >= (unsigned int)nr_node_ids)
@@ -159,7 +163,6 @@ static void thread_exit(void *arg)
 	if (slabc_self_gen == slabc_gen) {
 		thread_drain_all(t, true);
 		list_del(&t->registry);
-		slabc_nr_threads--;
 		slab_meta_free(t, sizeof(*t));
 	}
 	slabc_self = NULL;
@@ -192,7 +195,6 @@ void slabc_threads_forget(void)
 		list_del(&t->registry);
 		slab_meta_free(t, sizeof(*t));
 	}
-	slabc_nr_threads = 0;
 	__atomic_store_n(&slabc_gen, slabc_gen + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&slabc_threads_lock);
 }
@@ -353,17 +355,3 @@ void slabc_for_each_array(struct kmem_cache *s, void (*fn)(struct array_cache *a
 	}
 }
 
-/**
- * slabc_arrays_capacity - how many objects all arrays of @s can hold now (threads registered
- * meanwhile aside), for walkers that size their buffers before taking locks.
- */
-size_t slabc_arrays_capacity(struct kmem_cache *s)
-{
-	struct slabc_cache *c = slabc(s);
-	size_t threads = __atomic_load_n(&slabc_nr_threads, __ATOMIC_RELAXED) + 8;
-	size_t n = ((size_t)slabc_nr_cpus + threads) * c->limit;
-	n += (size_t)nr_node_ids * c->shared * c->batchcount;
-	if (c->use_alien)
-		n += (size_t)nr_node_ids * nr_node_ids * 12;
-	return n;
-}

@@ -43,8 +43,8 @@ void slabc_get_info(struct kmem_cache *s, struct slabinfo *si)
 /* Every object held in an array, sorted, for lookups while the arrays are held. */
 struct objvec {
 	void **v;
-	size_t n, cap, bytes;
-	bool truncated;         /* more threads came than room was made for */
+	size_t n, cap;
+	bool truncated;         /* more objects than walk_objs holds: lookups may miss */
 };
 
 static void collect_array(struct array_cache *ac, int where, void *arg)
@@ -67,16 +67,17 @@ static int ptr_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Room for every object the arrays can hold, taken before any lock of @s: the page allocator
- * may reclaim, and reclaim may shrink @s. */
-static void objvec_alloc(struct kmem_cache *s, struct objvec *ov)
+/* The walkers' scratch: no memory is allocated on their way (they run at nmm_shutdown, under
+ * boot's lock, and reclaim may shrink the cache being walked). walk_lock serialises them. */
+#define SLABC_WALK_OBJS 32768
+static void *walk_objs[SLABC_WALK_OBJS];
+static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void objvec_init(struct objvec *ov)
 {
 	memset(ov, 0, sizeof(*ov));
-	ov->cap = slabc_arrays_capacity(s);
-	ov->bytes = ov->cap * sizeof(void *);
-	ov->v = slab_meta_zalloc(ov->bytes, NUMA_NO_NODE);
-	if (!ov->v)
-		ov->cap = 0;
+	ov->v = walk_objs;
+	ov->cap = SLABC_WALK_OBJS;
 }
 
 /* Arrays held: gather their objects, sorted. */
@@ -92,11 +93,6 @@ static bool objvec_has(const struct objvec *ov, const void *obj)
 	return ov->n && bsearch(&obj, ov->v, ov->n, sizeof(void *), ptr_cmp);
 }
 
-static void objvec_free(struct objvec *ov)
-{
-	if (ov->v)
-		slab_meta_free(ov->v, ov->bytes);
-}
 
 #define SLABC_BITMAP_WORDS ((32768 + 63) / 64)
 
@@ -119,11 +115,10 @@ void slabc_for_each_object(struct kmem_cache *s,
 			   void (*fn)(struct kmem_cache *s, void *obj, bool allocated, void *arg), void *arg)
 {
 	struct slabc_cache *c = slabc(s);
-	static uint64_t bits[SLABC_BITMAP_WORDS];   /* under slab_mutex-serialised walkers */
-	static pthread_mutex_t bits_lock = PTHREAD_MUTEX_INITIALIZER;
+	static uint64_t bits[SLABC_BITMAP_WORDS];
 	struct objvec ov;
-	objvec_alloc(s, &ov);
-	pthread_mutex_lock(&bits_lock);
+	pthread_mutex_lock(&walk_lock);
+	objvec_init(&ov);
 	bool cpu_locked = slabc_arrays_hold(s);
 	objvec_collect(s, &ov);
 	for (int nid = 0; nid < nr_node_ids; nid++) {
@@ -143,8 +138,7 @@ void slabc_for_each_object(struct kmem_cache *s,
 		}
 	}
 	slabc_arrays_release(s, cpu_locked);
-	pthread_mutex_unlock(&bits_lock);
-	objvec_free(&ov);
+	pthread_mutex_unlock(&walk_lock);
 }
 
 /* ---- is_valid ---- */
@@ -262,7 +256,6 @@ static void check_slab(struct check *ck, struct slabc_node *n, int nid, struct s
 bool slabc_is_valid(struct kmem_cache *s, FILE *why)
 {
 	static uint64_t bits[SLABC_BITMAP_WORDS];
-	static pthread_mutex_t bits_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct slabc_cache *c = slabc(s);
 	struct check ck = { .s = s, .why = why, .ok = true };
 	if (!c || !s->cpu || c->num != s->objects || c->batchcount > c->limit || c->limit > SLABC_AC_MAX_LIMIT) {
@@ -271,8 +264,8 @@ bool slabc_is_valid(struct kmem_cache *s, FILE *why)
 		return false;
 	}
 	struct objvec ov;
-	objvec_alloc(s, &ov);
-	pthread_mutex_lock(&bits_lock);
+	pthread_mutex_lock(&walk_lock);
+	objvec_init(&ov);
 	bool cpu_locked = slabc_arrays_hold(s);
 	unsigned long inuse_total = 0;
 	for (int nid = 0; nid < nr_node_ids; nid++) {
@@ -298,7 +291,7 @@ bool slabc_is_valid(struct kmem_cache *s, FILE *why)
 	if (ck.array_objs > inuse_total)
 		BAD(&ck, "arrays hold %lu objects but slabs have only %lu in use", ck.array_objs, inuse_total);
 	if (ck.ok) {
-		objvec_collect(s, &ov);
+		objvec_collect(s, &ov);     /* truncated: the duplicates among the first cap only */
 		for (size_t i = 1; i < ov.n; i++)
 			if (ov.v[i] == ov.v[i - 1]) {
 				BAD(&ck, "object %p is in two arrays (or twice in one)", ov.v[i]);
@@ -306,8 +299,7 @@ bool slabc_is_valid(struct kmem_cache *s, FILE *why)
 			}
 	}
 	slabc_arrays_release(s, cpu_locked);
-	pthread_mutex_unlock(&bits_lock);
-	objvec_free(&ov);
+	pthread_mutex_unlock(&walk_lock);
 	return ck.ok;
 }
 
