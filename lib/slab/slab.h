@@ -171,7 +171,7 @@ struct slab_allocator {
 
 /* Weak while the back ends are being built: slab= names only those linked in. A weak reference
  * does not pull an object out of libnumamm.a, so each back end drops its weak when it lands. */
-extern const struct slab_allocator slub_allocator __attribute__((weak));
+extern const struct slab_allocator slub_allocator;              /* slub.c: linked in */
 extern const struct slab_allocator slab_classic_allocator;     /* slab_classic.c: linked in */
 extern const struct slab_allocator slob_allocator;             /* slob.c: linked in */
 

@@ -1,41 +1,252 @@
-/* lib/slab/slub_fast.h - SLUB's inline fast paths, included by slab_common.c's entry points
- * (mm/slub.c slab_alloc_node / do_slab_free fast branches).
+/* lib/slab/slub_fast.h - SLUB's inline fast paths (mm/slub.c slab_alloc_node and do_slab_free,
+ * their fast branches) and the per-CPU structure they work on. Included by slab_fastpath.h into
+ * every alloc/free entry point; the slow paths are in slub.c.
  *
- * Contract with slab_common.c:
- *   slub_alloc_fast(s, &obj)        pop one object from the calling CPU's freelist (rseq), or
- *                                   the thread's (no rseq); false: take the slow path.
- *   slub_obj_slab_fast(s, obj)      the slab of @obj when it is a slab page of @s (cheap checks:
- *                                   linear map, PageSlab, slab_cache == s), else NULL (the slow
- *                                   path then reports the bad free).
- *   slub_free_fast(s, slab, obj)    push @obj onto the CPU's freelist when @slab is the CPU's
- *                                   active slab; false: slow path.
+ * Contract with slab_common.c (slab_fastpath.h):
+ *   slub_alloc_fast(s, &obj)      pop one object from the calling CPU's freelist (rseq) or the
+ *                                 thread's (no rseq); false: take the slow path.
+ *   slub_obj_slab_fast(s, obj)    the CPU's (thread's) active slab when @obj lies inside it, else
+ *                                 NULL. Lying inside the active slab of @s proves that @obj is in
+ *                                 a slab page of @s with one subtract and compare, without
+ *                                 touching struct page. Any other pointer gets NULL and the
+ *                                 front's full check (slab_free_check: linear map, section,
+ *                                 PageSlab, slab_cache == s, object start) decides and reports.
+ *   slub_free_fast(s, slab, obj)  push @obj onto the CPU's freelist when @slab is (still) the
+ *                                 CPU's active slab and @obj is not already its head — that
+ *                                 trivial double free goes to the slow path, which reports it;
+ *                                 false: slow path.
  * Only caches with s->fast == SLAB_FAST_SLUB come here (no debug flags).
+ *
+ * Where the per-CPU state lives, decided per thread:
+ *   rseq    glibc registered rseq (x86-64, not TSan) and membarrier works: s->cpu[cpu id],
+ *           worked on inside rseq critical sections (lib/percpu/mag.h explains the ABI):
+ *             alloc: cpu == cpu_id? !locked? obj = freelist; obj? next = *(obj + offset);
+ *                    stat++; [commit] freelist = next
+ *             free:  cpu == cpu_id? !locked? obj - base < span? head = freelist; head != obj?
+ *                    *(obj + offset) = head; stat++; [commit] freelist = obj
+ *           The commit is one store; preemption, migration or a signal before it restarts the
+ *           sequence at its abort label, which takes the slow path. The slow path takes the
+ *           CPU's `locked` inside a sequence too (slub_cpu.c), so while it is held no fast path
+ *           of that CPU can run: everything in the structure is then the holder's.
+ *   thread  no rseq (valgrind, GLIBC_TUNABLES=glibc.pthread.rseq=0, TSan builds) or no
+ *           membarrier: slub_thread_cpu[s->id], the thread's own table of the same structure,
+ *           plain loads and stores; flushed at thread exit.
+ * A thread that has a table never uses rseq; a thread on rseq never gets a table.
+ *
+ * Cost, x86-64 Release (callgrind, thread path, bench/callgrind_slab.c): see tools/callgrind-fastpath slab.
  */
 #ifndef NUMAMM_LIB_SLAB_SLUB_FAST_H
 #define NUMAMM_LIB_SLAB_SLUB_FAST_H
 
+#include <stdint.h>
+
+#include <numamm/cpu.h>
+
+#include "../percpu/mag.h"      /* NMM_RSEQ_CS_BEGIN, NMM_HAVE_RSEQ_MAG */
 #include "slab.h"
 
-static __always_inline bool slub_alloc_fast(struct kmem_cache *s, void **obj)
+/* SLUB's statistics (mm/slub.c enum stat_item): counted per CPU or per thread, folded on read.
+ * The first two are counted by the fast paths and sit in the structure's first cache line. */
+enum slub_stat_item {
+	ALLOC_FASTPATH,          /* allocation from the CPU freelist */
+	FREE_FASTPATH,           /* free to the CPU freelist */
+	ALLOC_SLOWPATH,          /* allocation through the slow path */
+	FREE_SLOWPATH,           /* free to a slab that is not the CPU's active slab */
+	FREE_FROZEN,             /* free to a slab another CPU owns */
+	FREE_ADD_PARTIAL,        /* a full slab got a free object: to a node's partial list */
+	FREE_REMOVE_PARTIAL,     /* an empty slab left a node's lists to be freed */
+	ALLOC_FROM_PARTIAL,      /* a node's partial slab became the CPU slab */
+	ALLOC_SLAB,              /* a new slab from the page allocator */
+	ALLOC_REFILL,            /* the CPU freelist refilled from its slab's remote frees */
+	ALLOC_NODE_MISMATCH,     /* the CPU slab was on another node than asked */
+	FREE_SLAB,               /* a slab given back to the page allocator */
+	CPUSLAB_FLUSH,           /* a CPU slab flushed (shrink, destroy, thread exit) */
+	DEACTIVATE_FULL,         /* a deactivated CPU slab was full */
+	DEACTIVATE_EMPTY,        /* ... was empty (and freed) */
+	DEACTIVATE_TO_HEAD,      /* ... went to the head of the node's partial list */
+	DEACTIVATE_TO_TAIL,      /* ... to its tail (it still had CPU-free objects) */
+	DEACTIVATE_REMOTE_FREES, /* ... had objects freed by other CPUs */
+	DEACTIVATE_BYPASS,       /* the CPU slab ran out and left without a deactivation */
+	ORDER_FALLBACK,          /* a slab of the minimum order, the preferred one failed */
+	CMPXCHG_DOUBLE_FAIL,     /* a freelist+counters cmpxchg lost a race and retried */
+	CPU_PARTIAL_ALLOC,       /* a CPU partial slab became the CPU slab */
+	CPU_PARTIAL_FREE,        /* a free made a full slab a CPU partial slab */
+	CPU_PARTIAL_NODE,        /* a node partial slab moved to the CPU partial list */
+	CPU_PARTIAL_DRAIN,       /* the CPU partial list overflowed: half went to the nodes */
+	NR_SLUB_STAT_ITEMS
+};
+
+/*
+ * struct kmem_cache_cpu - one CPU's (or, without rseq, one thread's) SLUB state for one cache.
+ *
+ * Invariants (when not locked, or for the owner):
+ *   slab == NULL  <=>  span == 0  (then freelist == NULL and base == 0);
+ *   slab != NULL: slab->frozen, base == slab_address(slab), span == the slab's bytes, and
+ *     every object on freelist is a free object of slab that slab->inuse counts as in use;
+ *   partial: frozen slabs chained through slab->next, nr_partial of them, each with free
+ *     objects on its own slab->freelist.
+ * The fast paths read line 0 only.
+ */
+struct kmem_cache_cpu {
+	void *freelist;                  /* the CPU's private free objects of @slab */
+	uintptr_t base;                  /* slab_address(slab), 0 when no slab */
+	unsigned long span;              /* bytes of the slab, 0 when no slab */
+	struct slab *slab;               /* the active (frozen) slab */
+	struct slab *partial;            /* frozen partial slabs, through slab->next */
+	int locked;                      /* rseq: 0 free, 1 a slow path on this CPU, 2 a drainer */
+	unsigned int nr_partial;         /* slabs on @partial */
+	unsigned long stat[NR_SLUB_STAT_ITEMS];
+} __attribute__((aligned(NMM_CACHE_LINE)));
+
+_Static_assert(sizeof(struct kmem_cache_cpu) == 256, "per-thread tables index by shifting");
+_Static_assert(__builtin_offsetof(struct kmem_cache_cpu, stat[FREE_FASTPATH]) < NMM_CACHE_LINE,
+	       "fast-path counters in line 0");
+
+/* This thread's table of NMM_SLAB_MAX_CACHES entries (indexed by s->id), or NULL. */
+extern __thread struct kmem_cache_cpu *slub_thread_cpu
+	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+
+#if NMM_HAVE_RSEQ_MAG
+/* The calling CPU's structure, NULL without rseq. A plain read of cpu_id: every sequence
+ * compares it with the kernel's again. cpu_id < nmm_nr_cpu_ids (possible CPUs) always. */
+static __always_inline struct kmem_cache_cpu *slub_rseq_cpu(struct kmem_cache *s, struct rseq *rs,
+							     int *cpu)
 {
-	(void)s;
-	(void)obj;
+	*cpu = (int)rs->cpu_id;
+	if (unlikely(*cpu < 0))
+		return NULL;
+	return (struct kmem_cache_cpu *)s->cpu + *cpu;
+}
+
+static __always_inline bool slub_alloc_rseq(struct kmem_cache *s, void **objp)
+{
+	struct rseq *rs = nmm_rseq_area();
+	int cpu;
+	struct kmem_cache_cpu *c = slub_rseq_cpu(s, rs, &cpu);
+	void *obj, *next;
+	if (unlikely(!c))
+		return false;
+	__asm__ goto(NMM_RSEQ_CS_BEGIN(1, 2, 4, "fail")
+		     "cmpl %[cpu], %[cpu_id]\n\t"
+		     "jnz 4b\n\t"
+		     "cmpl $0, %[locked]\n\t"
+		     "jnz %l[fail]\n\t"
+		     "movq %[fl], %[obj]\n\t"
+		     "testq %[obj], %[obj]\n\t"
+		     "jz %l[fail]\n\t"
+		     "movq (%[obj], %[off]), %[next]\n\t"
+		     "addq $1, %[nr]\n\t"
+		     "movq %[next], %[fl]\n\t"
+		     "2:\n\t"
+		     : [obj] "=&r" (obj), [next] "=&r" (next), [fl] "+m" (c->freelist),
+		       [nr] "+m" (c->stat[ALLOC_FASTPATH])
+		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		       [locked] "m" (c->locked), [off] "r" ((unsigned long)s->offset)
+		     : "rax", "memory", "cc"
+		     : fail);
+	*objp = obj;
+	return true;
+fail:
 	return false;
+}
+
+static __always_inline bool slub_free_rseq(struct kmem_cache *s, void *obj)
+{
+	struct rseq *rs = nmm_rseq_area();
+	int cpu;
+	struct kmem_cache_cpu *c = slub_rseq_cpu(s, rs, &cpu);
+	if (unlikely(!c))
+		return false;
+	__asm__ goto(NMM_RSEQ_CS_BEGIN(1, 2, 4, "fail")
+		     "cmpl %[cpu], %[cpu_id]\n\t"
+		     "jnz 4b\n\t"
+		     "cmpl $0, %[locked]\n\t"
+		     "jnz %l[fail]\n\t"
+		     "movq %[obj], %%rcx\n\t"
+		     "subq %[base], %%rcx\n\t"
+		     "cmpq %[span], %%rcx\n\t"
+		     "jae %l[fail]\n\t"
+		     "movq %[fl], %%rcx\n\t"
+		     "cmpq %%rcx, %[obj]\n\t"
+		     "je %l[fail]\n\t"
+		     "movq %%rcx, (%[obj], %[off])\n\t"
+		     "addq $1, %[nr]\n\t"
+		     "movq %[obj], %[fl]\n\t"
+		     "2:\n\t"
+		     : [fl] "+m" (c->freelist), [nr] "+m" (c->stat[FREE_FASTPATH])
+		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		       [locked] "m" (c->locked), [base] "m" (c->base), [span] "m" (c->span),
+		       [obj] "r" (obj), [off] "r" ((unsigned long)s->offset)
+		     : "rax", "rcx", "memory", "cc"
+		     : fail);
+	return true;
+fail:
+	return false;
+}
+#endif
+
+static __always_inline bool slub_alloc_fast(struct kmem_cache *s, void **objp)
+{
+	struct kmem_cache_cpu *tc = slub_thread_cpu;
+	if (tc) {
+		struct kmem_cache_cpu *c = tc + s->id;
+		void *obj = c->freelist;
+		if (unlikely(!obj))
+			return false;
+		c->freelist = get_freepointer(s, obj);
+		c->stat[ALLOC_FASTPATH]++;
+		*objp = obj;
+		return true;
+	}
+#if NMM_HAVE_RSEQ_MAG
+	return slub_alloc_rseq(s, objp);
+#else
+	return false;
+#endif
 }
 
 static __always_inline struct slab *slub_obj_slab_fast(struct kmem_cache *s, const void *obj)
 {
-	(void)s;
-	(void)obj;
+	struct kmem_cache_cpu *tc = slub_thread_cpu;
+	if (tc) {
+		struct kmem_cache_cpu *c = tc + s->id;
+		if (likely((uintptr_t)obj - c->base < c->span)) {
+			struct slab *slab = c->slab;
+			if (!slab)
+				__builtin_unreachable();   /* span != 0 => slab != NULL (owner's view) */
+			return slab;
+		}
+		return NULL;
+	}
+#if NMM_HAVE_RSEQ_MAG
+	/* A hint read outside any sequence: slub_free_rseq checks the range again inside one. */
+	int cpu;
+	struct kmem_cache_cpu *c = slub_rseq_cpu(s, nmm_rseq_area(), &cpu);
+	if (likely(c) && (uintptr_t)obj - c->base < c->span)
+		return c->slab;
+#endif
 	return NULL;
 }
 
 static __always_inline bool slub_free_fast(struct kmem_cache *s, struct slab *slab, void *obj)
 {
-	(void)s;
+	struct kmem_cache_cpu *tc = slub_thread_cpu;
+	if (tc) {
+		struct kmem_cache_cpu *c = tc + s->id;
+		void *head = c->freelist;
+		if (unlikely(slab != c->slab || head == obj))
+			return false;
+		set_freepointer(s, obj, head);
+		c->freelist = obj;
+		c->stat[FREE_FASTPATH]++;
+		return true;
+	}
 	(void)slab;
-	(void)obj;
+#if NMM_HAVE_RSEQ_MAG
+	return slub_free_rseq(s, obj);
+#else
 	return false;
+#endif
 }
 
 #endif
