@@ -13,14 +13,14 @@ struct node_obj {
 };
 
 static struct kmem_cache *cache;
-static volatile int phase;
+static int phase;
 
 static void *reader(void *arg)
 {
 	struct node_obj *o = arg;
 	rcu_read_lock();
-	phase = 1;
-	while (phase != 2)
+	__atomic_store_n(&phase, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&phase, __ATOMIC_ACQUIRE) != 2)
 		;
 	/* The object was freed and its cache shrunk: the memory is still a slab page. */
 	struct page *head = virt_to_page(o);
@@ -45,14 +45,14 @@ int main(void)
 	}
 	pthread_t th;
 	REQUIRE(pthread_create(&th, NULL, reader, o[N / 2]) == 0);
-	while (phase != 1)
+	while (__atomic_load_n(&phase, __ATOMIC_ACQUIRE) != 1)
 		;
 	for (int i = 0; i < N; i++)
 		kmem_cache_free(cache, o[i]);
 	/* The free did not scribble on the object's contents: readers can still check the key. */
 	CHECK_EQ(o[N / 2]->key, N / 2);
 	kmem_cache_shrink(cache);
-	phase = 2;
+	__atomic_store_n(&phase, 2, __ATOMIC_RELEASE);
 	void *ret;
 	pthread_join(th, &ret);
 	CHECK(ret == (void *)1L);

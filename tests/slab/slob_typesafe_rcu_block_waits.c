@@ -14,12 +14,6 @@ struct obj {
 
 int main(void)
 {
-#ifdef __SANITIZE_THREAD__
-	/* liburcu-bp is not built with TSan: the hand-off from call_rcu() to the callback thread
-	 * (and liburcu's own queue) shows as races in every back end's RCU frees, SLUB's and
-	 * SLAB's too (kmem_cache_typesafe_by_rcu_defers_pages_*), until rcu.c annotates it. */
-	SKIP("TSan cannot see liburcu-bp's call_rcu hand-off (uninstrumented library)");
-#endif
 	slob_test_boot("slab_nomerge");
 	struct kmem_cache *s = kmem_cache_create("rcu_obj", sizeof(struct obj), 0, SLAB_TYPESAFE_BY_RCU, NULL);
 	struct kmem_cache *big = kmem_cache_create("rcu_big", 5000, 0, SLAB_TYPESAFE_BY_RCU, NULL);
