@@ -91,6 +91,7 @@ struct tsan_rcu {
 static void tsan_rcu_trampoline(struct rcu_head *head)
 {
 	struct tsan_rcu *t = (struct tsan_rcu *)head;
+	__tsan_acquire(t);
 	__tsan_acquire(t->user);
 	__tsan_acquire(&rcu_tsan_grace);
 	t->func(t->user);
@@ -107,6 +108,7 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 		t->user = head;
 		t->func = func;
 		__tsan_release(head);
+		__tsan_release(t);
 		urcu_bp_call_rcu(&t->head, tsan_rcu_trampoline);
 		return;
 	}
