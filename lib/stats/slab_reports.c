@@ -40,6 +40,9 @@ int nmm_report_slabstats(FILE *out)
 		fprintf(out, "%s: object_size %u size %u align %u order %u objects %u flags %#x%s%s "
 			"alloc_fail %lu\n", s->name, s->object_size, s->size, s->align, s->order, s->objects,
 			s->flags, s->refcount > 1 ? " merged" : "", s->dead ? " dead" : "", s->alloc_fail);
+		if (s->flags & SLAB_DEBUG_FLAGS)
+			fprintf(out, "  debug: reports %lu, corrupted objects kept out %lu\n",
+				slab_debug_reports(s), slab_debug_leaked(s));
 		if (s->ops->print_stats)
 			s->ops->print_stats(s, out);
 	}
