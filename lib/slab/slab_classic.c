@@ -30,6 +30,10 @@ static unsigned int slabc_nr_caches;    /* under slab_mutex (create/release hold
 #define SLABC_MAX_OBJS 32767            /* slab->objects is 15 bits */
 #define ALIEN_LIMIT 12                  /* alloc_alien_cache's limit */
 
+/* Node counters change under list_lock; the shrinker's count and fallback_alloc read them
+ * without it: single-copy atomic stores (WRITE_ONCE). */
+#define NODE_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
+
 static inline void stat_add(unsigned long *counter, unsigned long v)
 {
 	__atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
@@ -396,7 +400,7 @@ static unsigned int take_from_slabs(struct kmem_cache *s, struct slabc_node *n, 
 			slab = list_first_entry(&n->slabs_partial, struct slab, slab_list);
 		} else if (!list_empty(&n->slabs_free)) {
 			slab = list_first_entry(&n->slabs_free, struct slab, slab_list);
-			n->free_slabs--;
+			NODE_SET(n->free_slabs, n->free_slabs - 1);
 		} else {
 			break;
 		}
@@ -405,7 +409,7 @@ static unsigned int take_from_slabs(struct kmem_cache *s, struct slabc_node *n, 
 		list_del(&slab->slab_list);
 		list_add(&slab->slab_list, slab->inuse == slab->objects ? &n->slabs_full : &n->slabs_partial);
 	}
-	n->free_objects -= got;
+	NODE_SET(n->free_objects, n->free_objects - got);
 	return got;
 }
 
@@ -446,8 +450,8 @@ static unsigned int alloc_batch(struct kmem_cache *s, gfp_t gfp, int nid, void *
 	while (got < want && slab->inuse < slab->objects)
 		objs[got++] = slab_get_obj(s, slab);
 	list_add(&slab->slab_list, slab->inuse == slab->objects ? &n->slabs_full : &n->slabs_partial);
-	n->total_slabs++;
-	n->free_objects += slab->objects - slab->inuse;
+	NODE_SET(n->total_slabs, n->total_slabs + 1);
+	NODE_SET(n->free_objects, n->free_objects + (slab->objects - slab->inuse));
 	unsigned long active = (n->total_slabs - n->free_slabs) * c->num - n->free_objects;
 	spin_unlock(&n->list_lock);
 	stat_max(&c->stats.high_mark, active);
@@ -464,15 +468,15 @@ static void free_block(struct kmem_cache *s, struct slabc_node *n, void **objs, 
 		struct slab *slab = virt_to_slab(objs[i]);
 		list_del(&slab->slab_list);
 		slab_put_obj(s, slab, objs[i]);
-		n->free_objects++;
+		NODE_SET(n->free_objects, n->free_objects + 1);
 		if (slab->inuse == 0) {
 			if (n->free_objects > n->free_limit) {
-				n->free_objects -= slab->objects;
-				n->total_slabs--;
+				NODE_SET(n->free_objects, n->free_objects - slab->objects);
+				NODE_SET(n->total_slabs, n->total_slabs - 1);
 				list_add(&slab->slab_list, destroy);
 			} else {
 				list_add(&slab->slab_list, &n->slabs_free);
-				n->free_slabs++;
+				NODE_SET(n->free_slabs, n->free_slabs + 1);
 			}
 		} else {
 			/* The tail: the longest time for its other objects to come back too. */
@@ -840,9 +844,9 @@ unsigned long slabc_drain_freelist(struct kmem_cache *s)
 		spin_lock(&n->list_lock);
 		list_splice_init(&n->slabs_free, &destroy);
 		slabs += n->free_slabs;
-		n->total_slabs -= n->free_slabs;
-		n->free_objects -= n->free_slabs * c->num;
-		n->free_slabs = 0;
+		NODE_SET(n->total_slabs, n->total_slabs - n->free_slabs);
+		NODE_SET(n->free_objects, n->free_objects - n->free_slabs * c->num);
+		NODE_SET(n->free_slabs, 0);
 		spin_unlock(&n->list_lock);
 		slabs_destroy(s, &destroy);
 	}
@@ -922,7 +926,9 @@ static void slabc_cache_release(struct kmem_cache *s)
 			list_splice_init(&n->slabs_full, &destroy);
 			list_splice_init(&n->slabs_partial, &destroy);
 			list_splice_init(&n->slabs_free, &destroy);
-			n->total_slabs = n->free_slabs = n->free_objects = 0;
+			NODE_SET(n->total_slabs, 0);
+			NODE_SET(n->free_slabs, 0);
+			NODE_SET(n->free_objects, 0);
 			spin_unlock(&n->list_lock);
 			slabs_destroy(s, &destroy);
 		}

@@ -172,10 +172,13 @@ static inline struct array_cache *slabc_cpu_ac(const struct kmem_cache *s, unsig
 /* The slot index of @obj (an object pointer) in @slab, or -1 when it is not an object start. */
 static inline long slabc_obj_index(const struct kmem_cache *s, const struct slab *slab, const void *obj)
 {
+	const struct slabc_cache *c = slabc(s);
 	unsigned long off = (unsigned long)((const char *)obj - (const char *)slab_address(slab)) -
 			    slab->colour_off - s->red_left_pad;
-	unsigned long idx = (off * slabc(s)->recip) >> SLABC_RECIP_SHIFT;
-	if (unlikely(idx >= slab->objects || idx * s->size != off))
+	unsigned long idx = (off * c->recip) >> SLABC_RECIP_SHIFT;
+	/* c->num, not slab->objects: that bitfield shares its word with inuse, which others write
+	 * under list_lock while frees check pointers without it. */
+	if (unlikely(idx >= c->num || idx * s->size != off))
 		return -1;
 	return (long)idx;
 }
