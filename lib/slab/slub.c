@@ -34,26 +34,32 @@ void slub_report_double_free(struct kmem_cache *s, const void *obj, const char *
 /* ---- slabs ---- */
 
 /* allocate_slab: the preferred order without trying hard, then the smallest order that fits
- * an object. The slab comes back frozen with every object on slab->freelist and counted in
- * inuse: the caller takes the freelist. Nothing may be held: reclaim may run. */
+ * an object. A named node is tried alone first (__GFP_THISNODE) and only then, unless the
+ * caller said __GFP_THISNODE, anywhere: a slab on another node would not match the next
+ * allocation for that node either. The slab comes back frozen with every object on
+ * slab->freelist and counted in inuse: the caller takes the freelist. Nothing may be held:
+ * reclaim may run. */
 static struct slab *slub_new_slab(struct kmem_cache *s, gfp_t gfp, int node, bool *fallback)
 {
 	struct slub_cache *sc = slub_priv(s);
 	unsigned int order = s->order, objects = s->objects;
 	struct slab *slab = NULL;
+	gfp_t light = (gfp | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
+	bool prefer = node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE);
 	*fallback = false;
 	if (order > sc->min_order)
-		slab = slab_pages_alloc(s, (gfp | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL, node, order);
-	if (!slab) {
-		if (order > sc->min_order) {
-			order = sc->min_order;
-			objects = sc->min_objects;
-			*fallback = true;
-		}
-		slab = slab_pages_alloc(s, gfp, node, order);
-		if (!slab)
-			return NULL;
+		slab = slab_pages_alloc(s, light | (prefer ? __GFP_THISNODE : 0), node, order);
+	if (!slab && order > sc->min_order) {
+		order = sc->min_order;
+		objects = sc->min_objects;
+		*fallback = true;
 	}
+	if (!slab && prefer)
+		slab = slab_pages_alloc(s, light | __GFP_THISNODE, node, order);
+	if (!slab)
+		slab = slab_pages_alloc(s, gfp, node, order);
+	if (!slab)
+		return NULL;
 	void *base = slab_address(slab);
 	if (s->flags & SLAB_DEBUG_FLAGS)
 		for (unsigned int i = 0; i < objects; i++)

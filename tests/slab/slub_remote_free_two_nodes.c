@@ -45,11 +45,20 @@ int main(void)
 	for (int node = 0; node < 2; node++)
 		for (int i = 0; i < N; i++)
 			CHECK(slub_stamped(objs[node][i], 192, (uint64_t)node << 32 | (uint64_t)i));
-	/* A local allocation lands on the node of the CPU we run on. */
-	void *local = kmem_cache_alloc(s, GFP_KERNEL | __GFP_THISNODE);
-	REQUIRE(local);
-	CHECK_EQ(page_to_nid(virt_to_page(local)), numa_node_id());
-	kmem_cache_free(s, local);
+	/* NUMA_NO_NODE means the CPU's node: after a shrink emptied every CPU, a thread pinned to
+	 * a CPU gets a new slab of that CPU's node. (Per-CPU structures only: without rseq the
+	 * page allocator serves a thread from the zone it first used.) */
+	int cpus[8], ncpu = slub_allowed_cpus(cpus, 8);
+	for (int i = 0; i < ncpu && slub_thread_on_rseq(); i++) {
+		REQUIRE(slub_pin(cpus[i]));
+		kmem_cache_shrink(s);
+		void *local = kmem_cache_alloc(s, GFP_KERNEL);
+		REQUIRE(local);
+		int cpu = nmm_cpu_current();
+		if (cpu == cpus[i])
+			CHECK_EQ(page_to_nid(virt_to_page(local)), cpu_to_node(cpu));
+		kmem_cache_free(s, local);
+	}
 	pthread_t t[2];
 	for (long node = 0; node < 2; node++)
 		REQUIRE(pthread_create(&t[node], NULL, free_all, (void *)node) == 0);
