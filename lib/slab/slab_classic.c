@@ -447,9 +447,18 @@ static unsigned int alloc_batch(struct kmem_cache *s, gfp_t gfp, int nid, void *
 		return 0;
 	n = c->node[slab_nid(slab)];
 	spin_lock(&n->list_lock);
-	while (got < want && slab->inuse < slab->objects)
+	/* A slab from another node despite __GFP_THISNODE: keep it there as a free slab, hand
+	 * out nothing (the caller's array must hold @nid's objects only; it falls back). */
+	bool foreign = (gfp & __GFP_THISNODE) && slab_nid(slab) != nid;
+	while (!foreign && got < want && slab->inuse < slab->objects)
 		objs[got++] = slab_get_obj(s, slab);
-	list_add(&slab->slab_list, slab->inuse == slab->objects ? &n->slabs_full : &n->slabs_partial);
+	if (foreign) {
+		list_add(&slab->slab_list, &n->slabs_free);
+		NODE_SET(n->free_slabs, n->free_slabs + 1);
+		stat_add(&c->stats.errors, 1);
+	} else {
+		list_add(&slab->slab_list, slab->inuse == slab->objects ? &n->slabs_full : &n->slabs_partial);
+	}
 	NODE_SET(n->total_slabs, n->total_slabs + 1);
 	NODE_SET(n->free_objects, n->free_objects + (slab->objects - slab->inuse));
 	unsigned long active = (n->total_slabs - n->free_slabs) * c->num - n->free_objects;
