@@ -1,6 +1,7 @@
 /* boot_linear_map_is_node_memory: the linear map really is the node's memfd (shmem and hugetlb)
  * — a byte written through __va() is read back from the memfd at the range's file offset — and
  * every page touched through it sits on the node it was bound to (move_pages, not hope). */
+#include <stdlib.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -23,8 +24,14 @@ static void check(const char *line, enum nmm_backing want)
 		for (int r = 0; r < ni.nr_ranges; r++) {
 			size_t len = (size_t)(ni.range[r].end - ni.range[r].start);
 			unsigned char *va = __va(ni.range[r].start);
-			for (size_t i = 0; i < len; i += PAGE_SIZE)
+			/* Boot already put things in node memory (kmalloc caches, the vmalloc pools):
+			 * keep every byte we overwrite and put it back after the checks. */
+			unsigned char *saved = malloc(len / PAGE_SIZE);
+			REQUIRE(saved);
+			for (size_t i = 0; i < len; i += PAGE_SIZE) {
+				saved[i / PAGE_SIZE] = va[i];
 				va[i] = (unsigned char)(i / PAGE_SIZE + nid + r);
+			}
 			if (ni.memfd >= 0) {
 				struct statfs sf;
 				CHECK(fstatfs(ni.memfd, &sf) == 0 && sf.f_type == TMPFS_MAGIC);
@@ -38,6 +45,9 @@ static void check(const char *line, enum nmm_backing want)
 			CHECK_EQ(elsewhere, 0);
 			CHECK_EQ(absent, 0);
 			CHECK_EQ(on, len / PAGE_SIZE);
+			for (size_t i = 0; i < len; i += PAGE_SIZE)
+				va[i] = saved[i / PAGE_SIZE];
+			free(saved);
 			off += len;
 		}
 	}

@@ -23,7 +23,7 @@ static void check_layout(const char *line)
 				    virt_to_page((char *)va + 4095) != pg || page_to_nid(pg) != nid ||
 				    __pa(va) != PFN_PHYS(pfn) || page_to_phys(pg) != PFN_PHYS(pfn) ||
 				    page_zone(pg)->node != nid || !zone_spans_pfn(page_zone(pg), pfn) ||
-				    page_ref_count(pg) != (PageReserved(pg) ? 1 : 0)) {
+				    page_ref_count(pg) != ((PageReserved(pg) || nmm_page_alloc_order1(pg)) ? 1 : 0)) {
 					if (bad++ < 5)
 						fprintf(stderr, "%s: pfn %#lx: page %p maps back to pfn %#lx nid %d\n",
 							line, pfn, (void *)pg, page_to_pfn(pg), page_to_nid(pg));
