@@ -11,9 +11,10 @@
 
 #include "slub.h"
 
+/* nr_partial is written under list_lock and read without it (a first look before locking). */
 void slub_add_partial(struct kmem_cache_node *n, struct slab *slab, bool tail)
 {
-	n->nr_partial++;
+	__atomic_store_n(&n->nr_partial, n->nr_partial + 1, __ATOMIC_RELAXED);
 	if (tail)
 		list_add_tail(&slab->slab_list, &n->partial);
 	else
@@ -23,7 +24,7 @@ void slub_add_partial(struct kmem_cache_node *n, struct slab *slab, bool tail)
 void slub_remove_partial(struct kmem_cache_node *n, struct slab *slab)
 {
 	list_del(&slab->slab_list);
-	n->nr_partial--;
+	__atomic_store_n(&n->nr_partial, n->nr_partial - 1, __ATOMIC_RELAXED);
 }
 
 void slub_add_full(struct kmem_cache_node *n, struct slab *slab)
