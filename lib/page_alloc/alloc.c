@@ -166,15 +166,15 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, int mt,
 	struct page *page = __rmqueue(zone, order, mt, alloc_flags);
 	if (page) {
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
-		zone->buddy_ev.pgalloc += 1UL << order;
+		NMM_EV_ADD(zone->buddy_ev.pgalloc, 1UL << order);
 		if (zone->node == preferred_nid)
-			zone->buddy_ev.numa_hit++;
+			NMM_EV_ADD(zone->buddy_ev.numa_hit, 1);
 		else
-			zone->buddy_ev.numa_miss++;
+			NMM_EV_ADD(zone->buddy_ev.numa_miss, 1);
 		if (zone->node == numa_node_id())
-			zone->buddy_ev.numa_local++;
+			NMM_EV_ADD(zone->buddy_ev.numa_local, 1);
 		else
-			zone->buddy_ev.numa_other++;
+			NMM_EV_ADD(zone->buddy_ev.numa_other, 1);
 		trace_mm_page_alloc_zone_locked(page, order, mt, 0);
 	}
 	spin_unlock(&zone->lock);
@@ -415,7 +415,7 @@ static void free_the_page_untraced(struct page *page, unsigned int order)
 	spin_lock(&zone->lock);
 	__free_one_page(page, page_to_pfn(page), zone, order, get_pageblock_migratetype(page));
 	__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
-	zone->buddy_ev.pgfree += 1UL << order;
+	NMM_EV_ADD(zone->buddy_ev.pgfree, 1UL << order);
 	spin_unlock(&zone->lock);
 }
 

@@ -63,6 +63,10 @@ static inline void set_buddy_order(struct page *page, unsigned int order)
 	__SetPageBuddy(page);
 }
 
+/* An event counter written by one side at a time (under a lock) and read by reports without
+ * it: a relaxed store of the new value, so readers see whole values and TSan sees no race. */
+#define NMM_EV_ADD(x, v) __atomic_store_n(&(x), (x) + (v), __ATOMIC_RELAXED)
+
 static inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, long delta)
 {
 	__atomic_store_n(&z->vm_stat[i], z->vm_stat[i] + delta, __ATOMIC_RELAXED);

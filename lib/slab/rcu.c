@@ -50,6 +50,7 @@ void rcu_read_lock(void)
  */
 #ifdef NMM_RCU_TSAN
 static char rcu_tsan_grace;
+static char rcu_tsan_done;      /* callbacks that ran → rcu_barrier() returning */
 
 /* The one TSan suppression numamm carries, and why: liburcu-bp is not instrumented, so the
  * hand-offs inside liburcu itself (rcu_barrier's completion allocated by the caller and freed
@@ -96,6 +97,7 @@ static void tsan_rcu_trampoline(struct rcu_head *head)
 	__tsan_acquire(&rcu_tsan_grace);
 	t->func(t->user);
 	free(t);
+	__tsan_release(&rcu_tsan_done);
 }
 #endif
 
@@ -119,11 +121,14 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 void rcu_barrier(void)
 {
 	urcu_bp_barrier();
+#ifdef NMM_RCU_TSAN
+	__tsan_acquire(&rcu_tsan_done);
+#endif
 }
 
 /* The slab layer's barrier: free when nothing was ever queued (no call_rcu thread to wake). */
 void slab_rcu_barrier(void)
 {
 	if (__atomic_load_n(&rcu_callbacks_queued, __ATOMIC_RELAXED))
-		urcu_bp_barrier();
+		rcu_barrier();
 }
