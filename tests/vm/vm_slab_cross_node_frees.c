@@ -1,7 +1,11 @@
 /* tests/vm/vm_slab_cross_node_frees.c - on real NUMA nodes (2node and 4node guests), for each
  * slab back end (SLUB, SLAB, SLOB):
- *   1. a thread pinned to node n's CPU allocates from a cache and with kmalloc: every object's
- *      page is on node n (local first), and kmem_cache_alloc_node(m) objects are on node m;
+ *   1. a thread pinned to node n's CPU first allocates from a cache and with kmalloc: every
+ *      object's page is on node n (local first; not checked for SLOB, which like the kernel's
+ *      takes any page with room for NUMA_NO_NODE), then with kmem_cache_alloc_node(m) and
+ *      kmalloc_node(m) under __GFP_THISNODE: every object is on node m. The phases are not
+ *      interleaved: as in the kernel, a NUMA_NO_NODE allocation may be served from the CPU slab
+ *      an earlier _node allocation made remote;
  *   2. all those objects are freed by a thread on the next node (remote frees: SLUB's slab
  *      freelists, SLAB's alien caches, SLOB's one lock) and the caches stay consistent;
  *   3. after destroying the cache and shrinking, every node's free page count is back where it
@@ -22,6 +26,7 @@ static struct vm_expect expect;
 static struct kmem_cache *cache;
 static void **objs[VM_MAX_NODES];
 static int bad_node;
+static bool slob;
 
 struct job {
 	int cpu, node, target;     /* target: node for kmem_cache_alloc_node, -1 = local */
@@ -50,15 +55,18 @@ static void *run_job(void *arg)
 			continue;
 		}
 		void *p;
-		if (i % 2)
-			p = kmalloc(200, GFP_KERNEL);
-		else if (j->target >= 0 && i % 4 == 0)
-			p = kmem_cache_alloc_node(cache, GFP_KERNEL | __GFP_THISNODE, j->target);
+		bool remote = i >= PER_NODE / 2;
+		if (!remote)
+			p = i % 2 ? kmalloc(200, GFP_KERNEL) : kmem_cache_alloc(cache, GFP_KERNEL);
+		else if (i % 2)
+			p = kmalloc_node(200, GFP_KERNEL | __GFP_THISNODE, j->target);
 		else
-			p = kmem_cache_alloc(cache, GFP_KERNEL);
+			p = kmem_cache_alloc_node(cache, GFP_KERNEL | __GFP_THISNODE, j->target);
 		REQUIRE(p);
-		int want = (j->target >= 0 && i % 4 == 0) ? j->target : j->node;
-		if (page_to_nid(virt_to_page(p)) != want && __atomic_fetch_add(&bad_node, 1, __ATOMIC_RELAXED) < 5)
+		int want = remote ? j->target : j->node;
+		bool checked = remote || !slob;
+		if (checked && page_to_nid(virt_to_page(p)) != want &&
+		    __atomic_fetch_add(&bad_node, 1, __ATOMIC_RELAXED) < 5)
 			fprintf(stderr, "object %d from cpu %d: node %d, expected %d\n", i, j->cpu,
 				page_to_nid(virt_to_page(p)), want);
 		memset(p, j->node, 64);
@@ -91,6 +99,7 @@ static void one_backend(const char *be)
 		snprintf(mem + strlen(mem), sizeof(mem) - strlen(mem), "%s128M", n ? "," : "");
 	snprintf(line, sizeof(line), "node_mem=%s hugepages=off slab=%s", mem, be);
 	REQUIRE(nmm_boot(line) == 0);
+	slob = !strcmp(be, "slob");
 	drain_all_pages(NULL);
 	unsigned long free0 = nr_free_pages();
 	cache = kmem_cache_create("xnode", 128, 0, 0, NULL);
