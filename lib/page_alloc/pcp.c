@@ -143,7 +143,7 @@ static void mag_refill_from_list(struct per_cpu_pages *pcp, unsigned int mt, int
 			list_add(&page->lru, list);
 			break;
 		}
-		pcp->count--;
+		NMM_EV_ADD(pcp->count, -1);
 		moved++;
 	}
 	if (cpu >= 0) {
@@ -169,14 +169,14 @@ struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratet
 			spin_unlock(&pcp->lock);
 			return NULL;
 		}
-		pcp->count += got << order;
+		NMM_EV_ADD(pcp->count, got << order);
 		pcp->ev.refill_pages += (unsigned long)got << order;
 		pcp->ev.refills++;
 	}
 	struct page *page = list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
 	__ClearPagePcp(page);
-	pcp->count -= 1 << order;
+	NMM_EV_ADD(pcp->count, -(1 << order));
 	pcp->ev.extra_pages += (1UL << order) - 1;
 	if (unlikely(zone->node != preferred_nid))
 		pcp->ev.numa_miss++;
@@ -208,7 +208,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			trace_mm_page_pcpu_drain(page, order, mt);
 			__free_one_page(page, page_to_pfn(page), zone, order, mt);
 			__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
-			pcp->count -= 1 << order;
+			NMM_EV_ADD(pcp->count, -(1 << order));
 			pcp->ev.drain_pages += 1UL << order;
 			count -= 1 << order;
 		}
@@ -230,7 +230,7 @@ bool free_unref_page(struct page *page, unsigned int order)
 		return false;
 	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, order)]);
 	__SetPagePcp(page);
-	pcp->count += 1 << order;
+	NMM_EV_ADD(pcp->count, 1 << order);
 	pcp->ev.pgfree += 1UL << order;
 	if (unlikely(pcp->count >= pcp->high))
 		free_pcppages_bulk(zone, pcp->batch, pcp);
@@ -253,7 +253,7 @@ void nmm_pcp_mags_drain(struct zone *zone, int cpu)
 		unsigned int n = nmm_mag_take_locked(&pcp->mag[mt], pages, NMM_MAG_SLOTS);
 		for (unsigned int i = 0; i < n; i++)
 			list_add(&((struct page *)pages[i])->lru, &pcp->lists[order_to_pindex(mt, 0)]);
-		pcp->count += (int)n;
+		NMM_EV_ADD(pcp->count, (int)n);
 		nmm_mag_unlock(&pcp->mag[mt]);
 	}
 }

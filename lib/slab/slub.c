@@ -336,7 +336,7 @@ static void *slub_alloc(struct kmem_cache *s, gfp_t gfp, int node)
 	void *obj = c->freelist;
 	if (obj && node_match(c->slab, node)) {
 		c->freelist = get_freepointer(s, obj);
-		c->stat[ALLOC_FASTPATH]++;       /* held: no fast path of this CPU runs */
+		SLUB_STAT_OWNER_INC(c->stat[ALLOC_FASTPATH]);       /* held: no fast path of this CPU runs */
 	} else {
 		obj = ___slab_alloc(&x, gfp, node);
 	}
@@ -355,7 +355,7 @@ static int slub_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
 		void *obj = c->freelist;
 		if (likely(obj)) {
 			c->freelist = get_freepointer(s, obj);
-			c->stat[ALLOC_FASTPATH]++;
+			SLUB_STAT_OWNER_INC(c->stat[ALLOC_FASTPATH]);
 		} else {
 			obj = ___slab_alloc(&x, gfp, NUMA_NO_NODE);
 			if (!obj)
@@ -471,7 +471,7 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *obj)
 				} else {
 					set_freepointer(s, obj, c->freelist);
 					c->freelist = obj;
-					c->stat[FREE_FASTPATH]++;
+					SLUB_STAT_OWNER_INC(c->stat[FREE_FASTPATH]);
 				}
 				slub_ctx_done(&x);
 				return;

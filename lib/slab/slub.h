@@ -156,12 +156,12 @@ static inline bool slub_obj_in_slab(const struct kmem_cache *s, const struct sla
 	return idx * s->size == off;
 }
 
-/* Statistics: per-thread entries are the owner's (plain adds); per-CPU ones take atomic adds
+/* Statistics: per-thread entries are the owner's (relaxed stores); per-CPU ones take atomic adds
  * in slow paths (a drainer on another CPU may count into the same word). */
 static inline void slub_stat(const struct slub_ctx *x, enum slub_stat_item item)
 {
 	if (x->cpu < 0)
-		x->c->stat[item]++;
+		SLUB_STAT_OWNER_INC(x->c->stat[item]);
 	else
 		__atomic_fetch_add(&x->c->stat[item], 1, __ATOMIC_RELAXED);
 }

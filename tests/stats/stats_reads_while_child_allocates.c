@@ -8,15 +8,6 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-#ifdef __SANITIZE_THREAD__
-	/* Reports read the zone's event counters with relaxed atomics without zone->lock, while
-	 * the allocator writes them with plain stores (rmqueue_buddy's zone->buddy_ev.*++,
-	 * free_unref_page's pcp->count, free_the_page_untraced): TSan calls that a race, and so it
-	 * is for nmm_report() from any thread, export or not. Until lib/page_alloc writes them with
-	 * __atomic stores, this test would only report that. */
-	SKIP("TSan: page allocator counters are written non-atomically while reports read them "
-	     "(lib/page_alloc/alloc.c rmqueue_buddy, pcp.c free_unref_page)");
-#endif
 	struct child c = child_start(CHILD_EXPORT | CHILD_BUSY);
 	char why[160];
 	child_has_caches(&c, why, sizeof(why));
