@@ -201,6 +201,16 @@ static void do_kfree(const void *p, unsigned long caller, const char *fn)
 {
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
+	if (likely(virt_addr_valid(p))) {
+		/* The slab's cache names the candidate; slab_free's fast path or its full check
+		 * proves the pointer is one of its objects before anything is freed. */
+		struct page *page = nmm_compound_head(virt_to_page(p));
+		struct kmem_cache *s = PageSlab(page) ? page_slab(page)->slab_cache : NULL;
+		if (likely(s) && s->fast) {
+			slab_free(s, (void *)p, caller, fn);
+			return;
+		}
+	}
 	struct page *large = kmalloc_large_page(p);
 	if (large) {
 		kfree_large(large);

@@ -203,6 +203,7 @@ struct kmem_cache {
 	unsigned int offset;            /* free pointer offset from the object pointer */
 	unsigned int red_left_pad;      /* left redzone: object pointer - slot start */
 	unsigned int id;                /* index into per-thread tables, < NMM_SLAB_MAX_CACHES */
+	unsigned long reciprocal_size;  /* SLUB: ceil(2^44 / size), object-start checks by multiply */
 	slab_flags_t flags;
 	gfp_t allocflags;               /* GFP bits every slab page needs (__GFP_DMA, __GFP_COMP) */
 	void (*ctor)(void *);

@@ -386,18 +386,36 @@ void *__slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, int node, unsigned long
 	return obj;
 }
 
+static noinline void *kmem_cache_alloc_slow(struct kmem_cache *s, gfp_t gfp, int node,
+					     unsigned long caller, bool node_event)
+{
+	void *obj = slab_alloc_node(s, gfp, node, caller);
+	if (node_event)
+		trace_kmem_cache_alloc_node(caller, obj, s->object_size, s->size, gfp, node);
+	else
+		trace_kmem_cache_alloc(caller, obj, s->object_size, s->size, gfp, node);
+	return obj;
+}
+
+/*
+ * kmem_cache_alloc - the fast path is SLUB's pop (slub_fast.h) behind three tests (a SLUB cache,
+ * no __GFP_ZERO, nobody tracing) and no stack frame; the rest (zeroing, tracing, SLAB's array
+ * caches, debug, the back ends' slow paths) is one tail call away.
+ */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	void *obj = slab_alloc_node(s, gfp, NUMA_NO_NODE, _RET_IP_);
-	trace_kmem_cache_alloc(_RET_IP_, obj, s->object_size, s->size, gfp, NUMA_NO_NODE);
-	return obj;
+	if (likely(s->fast == SLAB_FAST_SLUB) && likely(!(gfp & __GFP_ZERO)) &&
+	    !NMM_TRACE_ENABLED(kmem_cache_alloc)) {
+		void *obj = slub_alloc_fast(s);
+		if (likely(obj))
+			return obj;
+	}
+	return kmem_cache_alloc_slow(s, gfp, NUMA_NO_NODE, _RET_IP_, false);
 }
 
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
-	void *obj = slab_alloc_node(s, gfp, node, _RET_IP_);
-	trace_kmem_cache_alloc_node(_RET_IP_, obj, s->object_size, s->size, gfp, node);
-	return obj;
+	return kmem_cache_alloc_slow(s, gfp, node, _RET_IP_, true);
 }
 
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p)
@@ -467,12 +485,22 @@ void __slab_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 	s->ops->free(s, s->ops->obj_cache ? NULL : virt_to_slab(obj), obj);
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 {
 	if (unlikely(!obj))
 		return;
-	trace_kmem_cache_free(_RET_IP_, obj, s->name);
-	slab_free(s, obj, _RET_IP_, "kmem_cache_free");
+	trace_kmem_cache_free(caller, obj, s->name);
+	slab_free(s, obj, caller, "kmem_cache_free");
+}
+
+/* kmem_cache_free - SLUB's push (which proves @obj is an object of @s in the CPU's slab) with
+ * no stack frame; everything else, NULL included, in kmem_cache_free_slow. */
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	if (likely(s->fast == SLAB_FAST_SLUB) && !NMM_TRACE_ENABLED(kmem_cache_free) &&
+	    likely(slub_free_fast(s, obj)))
+		return;
+	kmem_cache_free_slow(s, obj, _RET_IP_);
 }
 
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)

@@ -14,12 +14,17 @@
 static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node,
 					     unsigned long caller)
 {
-	void *obj;
 	/* The inline fast path (slub_fast.h: a pop from the CPU's freelist inside rseq; SLAB's
 	 * slab_classic_fast.h: a pop from the CPU's array cache); anything else, including the
 	 * first allocation of a CPU, goes to the back end. */
-	if ((likely(s->fast == SLAB_FAST_SLUB) && likely(node == NUMA_NO_NODE) && slub_alloc_fast(s, &obj)) ||
-	    (s->fast == SLAB_FAST_SLAB && node == NUMA_NO_NODE && slabc_alloc_fast(s, &obj))) {
+	void *obj = NULL;
+	if (likely(node == NUMA_NO_NODE)) {
+		if (likely(s->fast == SLAB_FAST_SLUB))
+			obj = slub_alloc_fast(s);
+		else if (s->fast == SLAB_FAST_SLAB && !slabc_alloc_fast(s, &obj))
+			obj = NULL;
+	}
+	if (likely(obj)) {
 		if (unlikely(gfp & __GFP_ZERO))
 			memset(obj, 0, s->object_size);
 		return obj;
@@ -27,12 +32,13 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 	return __slab_alloc_slow(s, gfp, node, caller);
 }
 
+/* Free @obj (not NULL) to @s: the back end's inline fast path when it can prove @obj is an
+ * object of @s, else the full check (reports bad pointers) and the back end. */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long caller,
 				      const char *fn)
 {
 	if (likely(s->fast == SLAB_FAST_SLUB)) {
-		struct slab *slab = slub_obj_slab_fast(s, obj);
-		if (likely(slab) && slub_free_fast(s, slab, obj))
+		if (likely(slub_free_fast(s, obj)))
 			return;
 	} else if (s->fast == SLAB_FAST_SLAB && slabc_free_fast(s, obj)) {
 		return;

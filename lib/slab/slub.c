@@ -545,6 +545,7 @@ static int slub_cache_create(struct kmem_cache *s)
 	if (sc->min_objects > s->objects)
 		sc->min_objects = s->objects;
 	sc->reciprocal_size = ((1UL << SLUB_RECIP_SHIFT) + s->size - 1) / s->size;
+	s->reciprocal_size = sc->reciprocal_size;
 
 	/* set_min_partial: ilog2(size) / 2, within [5, 10]. */
 	unsigned long mp = (unsigned long)(31 - __builtin_clz(s->size)) / 2;

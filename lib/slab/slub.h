@@ -72,7 +72,6 @@ struct slub_cache {
 	unsigned long stat_other[NR_SLUB_STAT_ITEMS];  /* atomic: exited threads, table-less frees */
 	struct kmem_cache_node node[];   /* nr_nodes */
 };
-#define SLUB_RECIP_SHIFT 44
 
 /* freelist+counters of a slab, as one 16-byte compare-and-exchange sees them. */
 union slub_counters {

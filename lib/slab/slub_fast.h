@@ -89,7 +89,15 @@ enum slub_stat_item {
  */
 /* An owner-only counter that reports read from other threads: a relaxed store of the new value
  * (the same mov as a plain add on x86-64; whole values for readers, no race for TSan). */
+#ifdef __SANITIZE_THREAD__
 #define SLUB_STAT_OWNER_INC(word) __atomic_store_n(&(word), (word) + 1, __ATOMIC_RELAXED)
+#else
+#define SLUB_STAT_OWNER_INC(word) ((word)++)   /* one add to memory: whole values on x86-64 */
+#endif
+
+/* Object starts by multiplication: idx = off * ceil(2^SHIFT / size) >> SHIFT is exact for the
+ * offsets of a slab (< 4 MiB) and sizes >= 8; off is an object start iff idx * size == off. */
+#define SLUB_RECIP_SHIFT 44
 
 struct kmem_cache_cpu {
 	void *freelist;                  /* the CPU's private free objects of @slab */
@@ -161,26 +169,42 @@ static __always_inline bool slub_free_rseq(struct kmem_cache *s, void *obj)
 	struct kmem_cache_cpu *c = slub_rseq_cpu(s, rs, &cpu);
 	if (unlikely(!c))
 		return false;
+	/* c's and s's fields through one register each (fixed offsets): few enough operands for
+	 * an unoptimised build too. */
 	__asm__ goto(NMM_RSEQ_CS_BEGIN(1, 2, 4, "fail")
 		     "cmpl %[cpu], %[cpu_id]\n\t"
 		     "jnz 4b\n\t"
-		     "cmpl $0, %[locked]\n\t"
+		     "cmpl $0, %c[o_locked](%[c])\n\t"
 		     "jnz %l[fail]\n\t"
 		     "movq %[obj], %%rcx\n\t"
-		     "subq %[base], %%rcx\n\t"
-		     "cmpq %[span], %%rcx\n\t"
+		     "subq %c[o_base](%[c]), %%rcx\n\t"
+		     "cmpq %c[o_span](%[c]), %%rcx\n\t"
 		     "jae %l[fail]\n\t"
-		     "movq %[fl], %%rcx\n\t"
+		     "movq %%rcx, %%rax\n\t"
+		     "imulq %c[o_recip](%[s]), %%rax\n\t"
+		     "shrq $44, %%rax\n\t"
+		     "imull %c[o_size](%[s]), %%eax\n\t"
+		     "cmpq %%rax, %%rcx\n\t"
+		     "jne %l[fail]\n\t"
+		     "movq %c[o_fl](%[c]), %%rcx\n\t"
 		     "cmpq %%rcx, %[obj]\n\t"
 		     "je %l[fail]\n\t"
-		     "movq %%rcx, (%[obj], %[off])\n\t"
-		     "addq $1, %[nr]\n\t"
-		     "movq %[obj], %[fl]\n\t"
+		     "movl %c[o_off](%[s]), %%eax\n\t"
+		     "movq %%rcx, (%[obj], %%rax)\n\t"
+		     "addq $1, %c[o_nr](%[c])\n\t"
+		     "movq %[obj], %c[o_fl](%[c])\n\t"
 		     "2:\n\t"
-		     : [fl] "+m" (c->freelist), [nr] "+m" (c->stat[FREE_FASTPATH])
+		     :
 		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
-		       [locked] "m" (c->locked), [base] "m" (c->base), [span] "m" (c->span),
-		       [obj] "r" (obj), [off] "r" ((unsigned long)s->offset)
+		       [c] "r" (c), [s] "r" (s), [obj] "r" (obj),
+		       [o_locked] "i" (__builtin_offsetof(struct kmem_cache_cpu, locked)),
+		       [o_base] "i" (__builtin_offsetof(struct kmem_cache_cpu, base)),
+		       [o_span] "i" (__builtin_offsetof(struct kmem_cache_cpu, span)),
+		       [o_fl] "i" (__builtin_offsetof(struct kmem_cache_cpu, freelist)),
+		       [o_nr] "i" (__builtin_offsetof(struct kmem_cache_cpu, stat[FREE_FASTPATH])),
+		       [o_recip] "i" (__builtin_offsetof(struct kmem_cache, reciprocal_size)),
+		       [o_size] "i" (__builtin_offsetof(struct kmem_cache, size)),
+		       [o_off] "i" (__builtin_offsetof(struct kmem_cache, offset))
 		     : "rax", "rcx", "memory", "cc"
 		     : fail);
 	return true;
@@ -189,63 +213,49 @@ fail:
 }
 #endif
 
-static __always_inline bool slub_alloc_fast(struct kmem_cache *s, void **objp)
+/* slub_alloc_fast - pop the calling CPU's (or thread's) freelist. Return: NULL: slow path. */
+static __always_inline void *slub_alloc_fast(struct kmem_cache *s)
 {
 	struct kmem_cache_cpu *tc = slub_thread_cpu;
 	if (tc) {
 		struct kmem_cache_cpu *c = tc + s->id;
 		void *obj = c->freelist;
-		if (unlikely(!obj))
-			return false;
-		c->freelist = get_freepointer(s, obj);
-		SLUB_STAT_OWNER_INC(c->stat[ALLOC_FASTPATH]);
-		*objp = obj;
-		return true;
-	}
-#if NMM_HAVE_RSEQ_MAG
-	return slub_alloc_rseq(s, objp);
-#else
-	return false;
-#endif
-}
-
-static __always_inline struct slab *slub_obj_slab_fast(struct kmem_cache *s, const void *obj)
-{
-	struct kmem_cache_cpu *tc = slub_thread_cpu;
-	if (tc) {
-		struct kmem_cache_cpu *c = tc + s->id;
-		if (likely((uintptr_t)obj - c->base < c->span)) {
-			struct slab *slab = c->slab;
-			if (!slab)
-				__builtin_unreachable();   /* span != 0 => slab != NULL (owner's view) */
-			return slab;
+		if (likely(obj)) {
+			c->freelist = get_freepointer(s, obj);
+			SLUB_STAT_OWNER_INC(c->stat[ALLOC_FASTPATH]);
 		}
-		return NULL;
+		return obj;
 	}
 #if NMM_HAVE_RSEQ_MAG
-	/* A hint read outside any sequence: slub_free_rseq checks the range again inside one. */
-	int cpu;
-	struct kmem_cache_cpu *c = slub_rseq_cpu(s, nmm_rseq_area(), &cpu);
-	if (likely(c) && (uintptr_t)obj - c->base < c->span)
-		return c->slab;
-#endif
+	void *obj;
+	return slub_alloc_rseq(s, &obj) ? obj : NULL;
+#else
 	return NULL;
+#endif
 }
 
-static __always_inline bool slub_free_fast(struct kmem_cache *s, struct slab *slab, void *obj)
+/*
+ * slub_free_fast - push @obj onto the CPU's (thread's) freelist when it is an object start in
+ * the CPU's active slab of @s and not the freelist head (the trivial double free). Those checks
+ * prove @obj is an object of @s; anything else (NULL, other slabs, other caches, stray and inner
+ * pointers) returns false and the front end's full check reports or frees it.
+ */
+static __always_inline bool slub_free_fast(struct kmem_cache *s, void *obj)
 {
 	struct kmem_cache_cpu *tc = slub_thread_cpu;
 	if (tc) {
 		struct kmem_cache_cpu *c = tc + s->id;
+		uintptr_t off = (uintptr_t)obj - c->base;
 		void *head = c->freelist;
-		if (unlikely(slab != c->slab || head == obj))
+		if (unlikely(off >= c->span || head == obj))
+			return false;
+		if (unlikely(((off * s->reciprocal_size) >> SLUB_RECIP_SHIFT) * s->size != off))
 			return false;
 		set_freepointer(s, obj, head);
 		c->freelist = obj;
 		SLUB_STAT_OWNER_INC(c->stat[FREE_FASTPATH]);
 		return true;
 	}
-	(void)slab;
 #if NMM_HAVE_RSEQ_MAG
 	return slub_free_rseq(s, obj);
 #else

@@ -29,6 +29,8 @@ int main(void)
 	kfree(km + 8);
 	kmem_cache_free(a, ob);                /* b's object to a */
 	kmem_cache_free(b, oa + 16);
+	kmem_cache_free(a, oa + 8);            /* inside an object of the right cache: its CPU slab */
+	kmem_cache_free(a, oa + 40);           /* the middle of it */
 	kmem_cache_free(a, &on_stack);
 	stderr_capture_end(&cap, msg, sizeof(msg));
 	CHECK(strstr(msg, "not an object numamm's slab allocator returned") != NULL);
