@@ -1,6 +1,7 @@
 /* kernel_style_code_compiles: code written for the kernel's headers — <linux/gfp.h>,
  * <linux/mm.h>, <linux/mmzone.h>, <linux/memblock.h>, <linux/highmem.h>, <linux/shrinker.h>,
- * <linux/list.h>, <linux/sizes.h> — builds unchanged against numamm's kernel include path
+ * <linux/list.h>, <linux/sizes.h>, <linux/slab.h>, <linux/mempool.h>, <linux/rcupdate.h>,
+ * <linux/vmalloc.h> — builds unchanged against numamm's kernel include path
  * (pkg-config numamm-kernel / the numamm_kernel CMake target) next to glibc's own headers, and
  * runs: the helpers below are written the way a driver would write them. */
 #include <errno.h>
@@ -11,10 +12,14 @@
 #include <linux/highmem.h>
 #include <linux/list.h>
 #include <linux/memblock.h>
+#include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/rcupdate.h>
 #include <linux/shrinker.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <numamm/numamm.h>
 
@@ -64,6 +69,39 @@ static unsigned long my_scan(struct shrinker *s, struct shrink_control *sc)
 	return freed;
 }
 
+struct my_req {
+	struct list_head node;
+	int id;
+	char name[20];
+};
+
+/* The slab, mempool, RCU and vmalloc APIs, used the way a driver uses them. */
+static int my_objects(void)
+{
+	struct kmem_cache *cache = KMEM_CACHE(my_req, SLAB_HWCACHE_ALIGN);
+	if (!cache)
+		return -ENOMEM;
+	mempool_t *pool = mempool_create_slab_pool(4, cache);
+	struct my_req *r = pool ? mempool_alloc(pool, GFP_KERNEL) : NULL;
+	char *name = kstrdup("req", GFP_KERNEL);
+	int *ids = kcalloc(16, sizeof(*ids), GFP_KERNEL);
+	void *big = vzalloc(SZ_1M);
+	int ret = (r && name && ids && big) ? 0 : -ENOMEM;
+	if (r) {
+		r->id = 1;
+		rcu_read_lock();
+		ret |= READ_ONCE(r->id) == 1 ? 0 : -EINVAL;
+		rcu_read_unlock();
+		mempool_free(r, pool);
+	}
+	vfree(big);
+	kfree(ids);
+	kfree(name);
+	mempool_destroy(pool);
+	kmem_cache_destroy(cache);
+	return ret;
+}
+
 static struct shrinker my_shrinker = { .count_objects = my_count, .scan_objects = my_scan,
 				       .seeks = DEFAULT_SEEKS };
 
@@ -91,6 +129,8 @@ int main(void)
 	if (my_scan(&my_shrinker, &sc) != 64)
 		return 1;
 	unregister_shrinker(&my_shrinker);
+	if (my_objects())
+		return 1;
 	nmm_shutdown();
 	return 0;
 }
