@@ -359,9 +359,18 @@ __aligned(64) struct page *nmm_alloc_page(gfp_t gfp)
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
-	/* The local node is what the fast path serves: take it when asked for explicitly too. */
-	if (nid == NUMA_NO_NODE || nid == numa_node_id())
+	if (nid == NUMA_NO_NODE)
 		return alloc_pages(gfp, order);
+	/* The local node is what the fast path serves: take it when asked for explicitly too. But
+	 * "local" is the CPU the fast path runs on, and the thread may have moved to another
+	 * node's CPU since numa_node_id() (or its hint was stale): a page of another node goes
+	 * back and the zonelist walk of @nid decides. */
+	if (nid == numa_node_id()) {
+		struct page *page = alloc_pages(gfp, order);
+		if (likely(!page || page_to_nid(page) == nid))
+			return page;
+		__free_pages(page, order);
+	}
 	return __alloc_pages(gfp, order, nid, NULL);
 }
 
