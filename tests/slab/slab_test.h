@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +32,27 @@ static inline void slab_test_boot_with(const char *backend, const char *extra)
 	if (e && strstr(nmm_boot_strerror(), "not built"))
 		SKIP("slab=%s: %s", backend, nmm_boot_strerror());
 	REQUIRE(e == 0);
+}
+
+/* Boot @backend with slab_nomerge: a back-end test's caches stay its own, not merged into the
+ * kmalloc caches the rest of numamm (vmalloc, mempools) also uses, so its counts are exact. */
+static inline void slab_test_boot_own(const char *backend, const char *extra)
+{
+	char line[256];
+	snprintf(line, sizeof(line), "slab_nomerge %s", extra ? extra : "");
+	slab_test_boot_with(backend, line);
+}
+
+/* Pin the calling thread to @cpu. Return: false when the machine has no such CPU for us. */
+static inline bool slab_test_pin(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return false;
+	sched_yield();
+	return true;
 }
 
 static inline void slab_test_boot(const char *extra)

@@ -9,27 +9,13 @@
 #include "slab/slab_classic.h"
 #include "slab_test.h"
 
-/* SLAB tests count their own cache's slabs exactly: never merge it into a kmalloc cache that
- * the rest of numamm (vmalloc, mempools) also uses. */
 static inline void slabc_boot(const char *extra)
 {
-	char line[256];
-	snprintf(line, sizeof(line), "slab_nomerge %s", extra ? extra : "");
-	slab_test_boot_with("slab", line);
+	slab_test_boot_own("slab", extra);
 	REQUIRE(slab_ops == &slab_classic_allocator);
 }
 
-/* Pin the calling thread to @cpu. Return: false when the machine has no such CPU for us. */
-static inline bool slabc_pin(int cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return false;
-	sched_yield();
-	return true;
-}
+#define slabc_pin slab_test_pin
 
 static inline int slabc_online_cpus(void)
 {

@@ -13,25 +13,13 @@
 #include "slab/slub.h"
 #include "slab_test.h"
 
-/* Boot SLUB with slab_nomerge: a test's caches stay its own (not merged into kmalloc-*). */
 static inline void slub_boot(const char *extra)
 {
-	char line[256];
-	snprintf(line, sizeof(line), "slab_nomerge %s", extra ? extra : "");
-	slab_test_boot_with("slub", line);
+	slab_test_boot_own("slub", extra);
 	REQUIRE(slab_ops == &slub_allocator);
 }
 
-static inline bool slub_pin(int cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return false;
-	sched_yield();
-	return true;
-}
+#define slub_pin slab_test_pin
 
 /* The CPUs this process may run on, in @cpus; return how many. */
 static inline int slub_allowed_cpus(int *cpus, int max)
