@@ -185,19 +185,12 @@ static void wait_for_free(mempool_t *pool)
 	pthread_cond_timedwait(&pool->wait, &pool->lock, &until);
 }
 
-void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
+static noinline void *mempool_alloc_slow(mempool_t *pool, gfp_t gfp_mask, gfp_t gfp_temp)
 {
-	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN;
-	gfp_t gfp_temp = gfp_mask & ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
 	for (;;) {
-		void *element = pool->alloc(gfp_temp, pool->pool_data);
-		if (likely(element)) {
-			trace_mempool_alloc(pool, element, 0);
-			return element;
-		}
 		pthread_mutex_lock(&pool->lock);
 		if (likely(pool->curr_nr)) {
-			element = remove_element(pool);
+			void *element = remove_element(pool);
 			pthread_mutex_unlock(&pool->lock);
 			trace_mempool_alloc(pool, element, 1);
 			return element;
@@ -206,26 +199,55 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 			/* Reserve empty: the allocator once more with everything the caller allows. */
 			pthread_mutex_unlock(&pool->lock);
 			gfp_temp = gfp_mask;
-			continue;
-		}
-		if (!(gfp_mask & __GFP_DIRECT_RECLAIM)) {
+		} else if (!(gfp_mask & __GFP_DIRECT_RECLAIM)) {
 			pthread_mutex_unlock(&pool->lock);
 			return NULL;
+		} else {
+			wait_for_free(pool);
+			pthread_mutex_unlock(&pool->lock);
 		}
-		wait_for_free(pool);
-		pthread_mutex_unlock(&pool->lock);
+		void *element = pool->alloc(gfp_temp, pool->pool_data);
+		if (element) {
+			trace_mempool_alloc(pool, element, 0);
+			return element;
+		}
 	}
 }
 
-void mempool_free(void *element, mempool_t *pool)
+static noinline void *mempool_alloc_generic(mempool_t *pool, gfp_t gfp_mask)
 {
-	if (unlikely(element == NULL))
-		return;
+	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN;
+	gfp_t gfp_temp = gfp_mask & ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
+	void *element = pool->alloc(gfp_temp, pool->pool_data);
+	if (likely(element)) {
+		trace_mempool_alloc(pool, element, 0);
+		return element;
+	}
+	return mempool_alloc_slow(pool, gfp_mask, gfp_temp);
+}
+
+/* The common case is one allocator call, and for a slab pool a direct one (kmem_cache_alloc,
+ * no indirect call, no tracing to do): the cost of the guarantee is a few instructions. */
+void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
+{
+	if (likely(pool->alloc == mempool_alloc_slab) && !NMM_TRACE_ENABLED(mempool_alloc)) {
+		gfp_t gfp = (gfp_mask | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN) &
+			    ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
+		void *element = kmem_cache_alloc(pool->pool_data, gfp);
+		if (likely(element))
+			return element;
+	}
+	return mempool_alloc_generic(pool, gfp_mask);
+}
+
+static noinline void mempool_free_slow(void *element, mempool_t *pool)
+{
 	/* Refill a short reserve first (min_nr 0 pools: keep one element for a waiter, as the
 	 * kernel does since 5.x, so a waiter is never starved by an empty-by-design reserve). */
-	if (unlikely(__atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED) < (pool->min_nr ? pool->min_nr : 1))) {
+	int want = pool->min_nr ? pool->min_nr : 1;
+	if (__atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED) < want) {
 		pthread_mutex_lock(&pool->lock);
-		if (pool->curr_nr < (pool->min_nr ? pool->min_nr : 1)) {
+		if (pool->curr_nr < want) {
 			add_element(pool, element);
 			pthread_cond_signal(&pool->wait);
 			pthread_mutex_unlock(&pool->lock);
@@ -236,6 +258,23 @@ void mempool_free(void *element, mempool_t *pool)
 	}
 	trace_mempool_free(pool, element, 0);
 	pool->free(element, pool->pool_data);
+}
+
+void mempool_free(void *element, mempool_t *pool)
+{
+	if (unlikely(element == NULL))
+		return;
+	/* A racy read, as the kernel's: a stale "full" frees to the allocator, a stale "short" is
+	 * checked again under the lock. */
+	int curr = __atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED);
+	if (unlikely(curr < pool->min_nr || curr == 0 || NMM_TRACE_ENABLED(mempool_free))) {
+		mempool_free_slow(element, pool);
+		return;
+	}
+	if (likely(pool->free == mempool_free_slab))
+		kmem_cache_free(pool->pool_data, element);
+	else
+		pool->free(element, pool->pool_data);
 }
 
 /* ---- allocator helpers ---- */
