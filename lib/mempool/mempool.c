@@ -17,6 +17,7 @@
 #include <numamm/linux/slab.h>
 #include <numamm/numamm.h>
 
+#include "../slab/slab_fastpath.h"
 #include "../trace/mempool_events.h"
 
 #define MEMPOOL_RETRY_SECONDS 5      /* io_schedule_timeout(5 * HZ) */
@@ -233,7 +234,11 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 	if (likely(pool->alloc == mempool_alloc_slab) && !NMM_TRACE_ENABLED(mempool_alloc)) {
 		gfp_t gfp = (gfp_mask | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN) &
 			    ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
-		void *element = kmem_cache_alloc(pool->pool_data, gfp);
+		/* The slab layer's own inline fast path, then its entry point. */
+		void *element = kmem_cache_alloc_inline_fast(pool->pool_data, gfp);
+		if (likely(element))
+			return element;
+		element = kmem_cache_alloc(pool->pool_data, gfp);
 		if (likely(element))
 			return element;
 	}
@@ -271,8 +276,10 @@ void mempool_free(void *element, mempool_t *pool)
 		mempool_free_slow(element, pool);
 		return;
 	}
-	if (likely(pool->free == mempool_free_slab))
-		kmem_cache_free(pool->pool_data, element);
+	if (likely(pool->free == mempool_free_slab)) {
+		if (!kmem_cache_free_inline_fast(pool->pool_data, element))
+			kmem_cache_free(pool->pool_data, element);
+	}
 	else
 		pool->free(element, pool->pool_data);
 }

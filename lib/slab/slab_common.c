@@ -404,12 +404,9 @@ static noinline void *kmem_cache_alloc_slow(struct kmem_cache *s, gfp_t gfp, int
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	if (likely(s->fast == SLAB_FAST_SLUB) && likely(!(gfp & __GFP_ZERO)) &&
-	    !NMM_TRACE_ENABLED(kmem_cache_alloc)) {
-		void *obj = slub_alloc_fast(s);
-		if (likely(obj))
-			return obj;
-	}
+	void *obj = kmem_cache_alloc_inline_fast(s, gfp);
+	if (likely(obj))
+		return obj;
 	return kmem_cache_alloc_slow(s, gfp, NUMA_NO_NODE, _RET_IP_, false);
 }
 
@@ -497,8 +494,7 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *obj, unsig
  * no stack frame; everything else, NULL included, in kmem_cache_free_slow. */
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	if (likely(s->fast == SLAB_FAST_SLUB) && !NMM_TRACE_ENABLED(kmem_cache_free) &&
-	    likely(slub_free_fast(s, obj)))
+	if (likely(kmem_cache_free_inline_fast(s, obj)))
 		return;
 	kmem_cache_free_slow(s, obj, _RET_IP_);
 }

@@ -5,6 +5,7 @@
 #ifndef NUMAMM_LIB_SLAB_SLAB_FASTPATH_H
 #define NUMAMM_LIB_SLAB_SLAB_FASTPATH_H
 
+#include "../trace/slab_events.h"
 #include "slab.h"
 #include "slab_classic_fast.h"
 #include "slub_fast.h"
@@ -47,6 +48,23 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 	if (!slab_free_check(s, obj, caller, fn, &found))
 		return;
 	__slab_free_slow(s, obj, caller);
+}
+
+/* The frame-less fast paths of kmem_cache_alloc() and kmem_cache_free(), for callers inside
+ * numamm that want them inlined too (mempool): NULL / false sends the caller to the real entry
+ * point, which does everything else (zeroing, tracing, other back ends, slow paths). */
+static __always_inline void *kmem_cache_alloc_inline_fast(struct kmem_cache *s, gfp_t gfp)
+{
+	if (likely(s->fast == SLAB_FAST_SLUB) && likely(!(gfp & __GFP_ZERO)) &&
+	    !NMM_TRACE_ENABLED(kmem_cache_alloc))
+		return slub_alloc_fast(s);
+	return NULL;
+}
+
+static __always_inline bool kmem_cache_free_inline_fast(struct kmem_cache *s, void *obj)
+{
+	return likely(s->fast == SLAB_FAST_SLUB) && !NMM_TRACE_ENABLED(kmem_cache_free) &&
+	       likely(slub_free_fast(s, obj));
 }
 
 #endif
