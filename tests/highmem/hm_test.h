@@ -16,6 +16,7 @@
 
 #include "boot/boot.h"
 #include "highmem/internal.h"
+#include "child_touch.h"
 #include "test.h"
 
 #define MiB (1ULL << 20)
@@ -110,25 +111,5 @@ static inline const char *hm_capture_end(void)
 	return buf;
 }
 
-/* Return: the signal that killed a child writing to @addr, 0 when it exited normally. */
-static inline int child_touch(volatile char *addr)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	REQUIRE(pid >= 0);
-	if (pid == 0) {
-		/* Sanitizers catch SIGSEGV to report it; the parent must see the real signal. */
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGBUS, SIG_DFL);
-		*addr = 1;
-		_exit(0);
-	}
-	int status;
-	REQUIRE(waitpid(pid, &status, 0) == pid);
-	if (WIFSIGNALED(status))
-		return WTERMSIG(status);
-	CHECK_EQ(WEXITSTATUS(status), 0);
-	return 0;
-}
 
 #endif

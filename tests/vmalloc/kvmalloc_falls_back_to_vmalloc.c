@@ -28,7 +28,7 @@ int main(void)
 	vm_unmap_aliases();
 	nmm_vmalloc_stats(&st);
 	CHECK_EQ(st.busy_areas, st0.busy_areas);
-	CHECK_EQ(vmt_child_touch(v), SIGSEGV);
+	CHECK_EQ(child_touch(v), SIGSEGV);
 
 	char *z = kvzalloc(big, GFP_KERNEL);
 	REQUIRE(z && is_vmalloc_addr(z));

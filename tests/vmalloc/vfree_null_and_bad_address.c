@@ -41,7 +41,7 @@ int main(void)
 	CHECK_EQ(after.busy_areas, before.busy_areas);
 	CHECK_EQ(after.lazy_areas, before.lazy_areas);
 	CHECK(vmt_check(v, 4 * PAGE_SIZE, 3));
-	CHECK_EQ(vmt_child_touch(v + 3 * PAGE_SIZE), 0);
+	CHECK_EQ(child_touch(v + 3 * PAGE_SIZE), 0);
 	vfree(v);
 	nmm_shutdown();
 	return test_done();

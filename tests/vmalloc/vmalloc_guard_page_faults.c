@@ -10,9 +10,9 @@ int main(void)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char *a = vmalloc(sizes[i]), *b = vmalloc(PAGE_SIZE);
 		REQUIRE(a && b);
-		CHECK_EQ(vmt_child_touch(a), 0);
-		CHECK_EQ(vmt_child_touch(a + sizes[i] - 1), 0);
-		CHECK_EQ(vmt_child_touch(a + sizes[i]), SIGSEGV);
+		CHECK_EQ(child_touch(a), 0);
+		CHECK_EQ(child_touch(a + sizes[i] - 1), 0);
+		CHECK_EQ(child_touch(a + sizes[i]), SIGSEGV);
 		CHECK(vmalloc_to_page(a + sizes[i]) == NULL);
 		CHECK(b != a + sizes[i]);
 		vfree(b);

@@ -26,8 +26,8 @@ int main(void)
 			break;      /* purged by the threshold: from here on reuse is allowed */
 	}
 	vm_unmap_aliases();
-	CHECK_EQ(vmt_child_touch(old), SIGSEGV);
-	CHECK_EQ(vmt_child_touch(old + 2 * PAGE_SIZE), SIGSEGV);
+	CHECK_EQ(child_touch(old), SIGSEGV);
+	CHECK_EQ(child_touch(old + 2 * PAGE_SIZE), SIGSEGV);
 
 	/* 64 adjacent areas (fresh range: the allocator hands out consecutive addresses). */
 	char *v[N];
@@ -47,7 +47,7 @@ int main(void)
 	else
 		fprintf(stderr, "note: areas were not adjacent, unmaps %lu\n", st.purge_unmaps - st0.purge_unmaps);
 	for (int i = 0; i < N; i++)
-		CHECK_EQ(vmt_child_touch(v[i]), SIGSEGV);
+		CHECK_EQ(child_touch(v[i]), SIGSEGV);
 	nmm_shutdown();
 	return test_done();
 }

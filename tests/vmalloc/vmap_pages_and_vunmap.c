@@ -24,10 +24,10 @@ int main(void)
 		vmt_fill(v + i * PAGE_SIZE, PAGE_SIZE, 90 + i);
 		CHECK(vmt_check(page_address(pages[i]), PAGE_SIZE, 90 + i));
 	}
-	CHECK_EQ(vmt_child_touch(v + N * PAGE_SIZE), SIGSEGV);
+	CHECK_EQ(child_touch(v + N * PAGE_SIZE), SIGSEGV);
 	vunmap(v);
 	vm_unmap_aliases();
-	CHECK_EQ(vmt_child_touch(v), SIGSEGV);
+	CHECK_EQ(child_touch(v), SIGSEGV);
 	for (int i = 0; i < N; i++) {
 		CHECK_EQ(page_ref_count(pages[i]), 1);
 		CHECK(vmt_check(page_address(pages[i]), PAGE_SIZE, 90 + i));
@@ -36,7 +36,7 @@ int main(void)
 	char *ro = vmap(pages, 2, 0, PAGE_KERNEL_RO);
 	REQUIRE(ro);
 	CHECK(vmt_check(ro, PAGE_SIZE, 90));
-	CHECK_EQ(vmt_child_touch(ro), SIGSEGV);
+	CHECK_EQ(child_touch(ro), SIGSEGV);
 	vunmap(ro);
 
 	/* VM_MAP_PUT_PAGES: vfree frees them (the free count comes back after the purge). */

@@ -16,6 +16,7 @@
 #include <numamm/linux/vmalloc.h>
 #include <numamm/numamm.h>
 
+#include "child_touch.h"
 #include "test.h"
 
 #define MiB (1ULL << 20)
@@ -52,26 +53,6 @@ static inline int vmt_check(const void *va, size_t len, uint64_t seed)
 	return 1;
 }
 
-/* Return: the signal that killed a child writing to @addr, 0 when it exited normally. */
-static inline int vmt_child_touch(volatile char *addr)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	REQUIRE(pid >= 0);
-	if (pid == 0) {
-		/* Sanitizers catch SIGSEGV to report it; the parent must see the real signal. */
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGBUS, SIG_DFL);
-		*addr = 1;
-		_exit(0);
-	}
-	int status;
-	REQUIRE(waitpid(pid, &status, 0) == pid);
-	if (WIFSIGNALED(status))
-		return WTERMSIG(status);
-	CHECK_EQ(WEXITSTATUS(status), 0);
-	return 0;
-}
 
 /* stderr capture: everything printed between begin and end lands in the returned buffer. */
 static int vmt_saved_stderr = -1;
