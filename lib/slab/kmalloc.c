@@ -24,6 +24,21 @@ enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, KMALLOC_DMA, KMALLOC_
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_NR_CLASSES];
 static pthread_mutex_t kmalloc_lazy_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * kmalloc's and kfree's fast paths (frame-less, like kmem_cache_alloc/free): sizes 1..8192
+ * without DMA/reclaimable/zeroing flags index kmalloc_fast_caches by (size - 1) / 8 — one load
+ * instead of size_index/fls and the type — and kfree finds the cache from the slab page in a
+ * few loads (kfree_slab_cache). Before boot and after shutdown every entry is kmalloc_unbooted,
+ * which has no fast path, so the slow path (which boots numamm) needs no extra test here.
+ */
+#define KMALLOC_FAST_ENTRIES (KMALLOC_MAX_CACHE_SIZE / 8)
+#define KMALLOC_FAST_GFP_SLOW (__GFP_DMA | __GFP_DMA32 | __GFP_RECLAIMABLE | __GFP_ZERO)
+
+static struct kmem_cache kmalloc_unbooted = { .fast = SLAB_FAST_NONE, .name = "kmalloc-unbooted" };
+static struct kmem_cache *kmalloc_fast_caches[KMALLOC_FAST_ENTRIES] = {
+	[0 ... KMALLOC_FAST_ENTRIES - 1] = &kmalloc_unbooted,
+};
+
 static const char *const type_prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-rcl-", "dma-kmalloc-",
 							   "dma32-kmalloc-" };
 
@@ -93,11 +108,16 @@ int kmalloc_caches_init(char *err, size_t errlen)
 			}
 		}
 	}
+	for (size_t i = 0; i < KMALLOC_FAST_ENTRIES; i++)
+		__atomic_store_n(&kmalloc_fast_caches[i], kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(i * 8 + 1)],
+				 __ATOMIC_RELEASE);
 	return 0;
 }
 
 void kmalloc_caches_release(void)
 {
+	for (size_t i = 0; i < KMALLOC_FAST_ENTRIES; i++)
+		__atomic_store_n(&kmalloc_fast_caches[i], &kmalloc_unbooted, __ATOMIC_RELAXED);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 }
 
@@ -176,11 +196,29 @@ static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node,
 	return slab_alloc_node(s, gfp, node, caller);
 }
 
+static noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
+{
+	void *p = __do_kmalloc_node(size, gfp, NUMA_NO_NODE, caller);
+	trace_kmalloc(caller, p, size, ksize(p), gfp, NUMA_NO_NODE);
+	return p;
+}
+
+/*
+ * kmalloc - the fast path is a table load and SLUB's pop behind three tests (size in 1..8192,
+ * no DMA/reclaimable/zeroing flags, nobody tracing); everything else is one tail call away.
+ */
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	void *p = __do_kmalloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
-	trace_kmalloc(_RET_IP_, p, size, ksize(p), gfp, NUMA_NO_NODE);
-	return p;
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) && likely(!(gfp & KMALLOC_FAST_GFP_SLOW)) &&
+	    !NMM_TRACE_ENABLED(kmalloc)) {
+		struct kmem_cache *s = __atomic_load_n(&kmalloc_fast_caches[(size - 1) >> 3], __ATOMIC_ACQUIRE);
+		if (likely(s->fast == SLAB_FAST_SLUB)) {
+			void *obj = slub_alloc_fast(s);
+			if (likely(obj))
+				return obj;
+		}
+	}
+	return kmalloc_slow(size, gfp, _RET_IP_);
 }
 
 void *kmalloc_node(size_t size, gfp_t gfp, int node)
@@ -221,10 +259,48 @@ static void do_kfree(const void *p, unsigned long caller, const char *fn)
 		slab_free(s, (void *)p, caller, fn);
 }
 
+/*
+ * kfree_slab_cache - the cache of the slab page holding the linear-map address @p, or NULL for
+ * anything else (NULL, ZERO_SIZE_PTR, below the linear map, holes, non-slab pages, SLOB's shared
+ * pages): a bounds check and three loads; @p itself is not read. Highmem addresses find pages
+ * that are never slabs.
+ */
+static __always_inline struct kmem_cache *kfree_slab_cache(const void *p)
+{
+	uintptr_t off = (uintptr_t)p - nmm_linear_base;
+	unsigned long sec = off >> SECTION_SIZE_BITS;
+	if (unlikely(sec >= nmm_nr_sections))
+		return NULL;
+	uintptr_t map = nmm_section_map[sec];
+	if (unlikely(!map))
+		return NULL;
+	struct page *page = (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
+	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	if (unlikely(flags & (1UL << PG_tail))) {
+		page = (struct page *)(__atomic_load_n(&page->compound_head, __ATOMIC_RELAXED) - 1);
+		flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	}
+	if (unlikely(!(flags & (1UL << PG_slab))))
+		return NULL;
+	return __atomic_load_n(&page_slab(page)->slab_cache, __ATOMIC_RELAXED);
+}
+
+static noinline void kfree_slow(const void *p, unsigned long caller)
+{
+	trace_kfree(caller, p);
+	do_kfree(p, caller, "kfree");
+}
+
+/* kfree - the slab page's cache and SLUB's push (which proves @p is an object of that cache in
+ * the CPU's slab), no stack frame; everything else, NULL included, in kfree_slow. */
 void kfree(const void *p)
 {
-	trace_kfree(_RET_IP_, p);
-	do_kfree(p, _RET_IP_, "kfree");
+	if (!NMM_TRACE_ENABLED(kfree)) {
+		struct kmem_cache *s = kfree_slab_cache(p);
+		if (likely(s) && likely(s->fast == SLAB_FAST_SLUB) && likely(slub_free_fast(s, (void *)p)))
+			return;
+	}
+	kfree_slow(p, _RET_IP_);
 }
 
 size_t ksize(const void *p)

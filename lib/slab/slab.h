@@ -47,6 +47,7 @@
 
 #define NMM_SLAB_NAME_MAX 32
 #define NMM_SLAB_MAX_CACHES 4096       /* cache ids index per-thread tables */
+#define NMM_SLAB_THREAD_ENTRY 256       /* bytes of one cache's entry in SLUB's per-thread table */
 #define NMM_CACHE_LINE 64
 
 /* The back end picked at boot (slab=). */
@@ -204,6 +205,8 @@ struct kmem_cache {
 	unsigned int red_left_pad;      /* left redzone: object pointer - slot start */
 	unsigned int id;                /* index into per-thread tables, < NMM_SLAB_MAX_CACHES */
 	unsigned long reciprocal_size;  /* SLUB: ceil(2^44 / size), object-start checks by multiply */
+	unsigned long thread_off;       /* SLUB: id * sizeof(struct kmem_cache_cpu), the entry's byte
+					 * offset in a per-thread table (one add on the fast paths) */
 	slab_flags_t flags;
 	gfp_t allocflags;               /* GFP bits every slab page needs (__GFP_DMA, __GFP_COMP) */
 	void (*ctor)(void *);

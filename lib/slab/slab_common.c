@@ -48,6 +48,7 @@ static int cache_id_get(struct kmem_cache *s)
 	for (unsigned int i = 0; i < NMM_SLAB_MAX_CACHES; i++) {
 		if (!slab_cache_by_id[i]) {
 			s->id = i;
+			s->thread_off = (unsigned long)i * NMM_SLAB_THREAD_ENTRY;
 			__atomic_store_n(&slab_cache_by_id[i], s, __ATOMIC_RELEASE);
 			return 0;
 		}

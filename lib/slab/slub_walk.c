@@ -351,6 +351,10 @@ void slub_print_stats(struct kmem_cache *s, FILE *out)
 		s->size, s->order, s->objects, s->min_partial, s->cpu_partial, sc->cpu_partial_slabs, slabs,
 		objects, partial, slub_rseq_usable ? "rseq" : "per-thread");
 	for (int i = 0; i < NR_SLUB_STAT_ITEMS; i++) {
+		if (!NMM_SLUB_STATS && (i == ALLOC_FASTPATH || i == FREE_FASTPATH)) {
+			fprintf(out, "  %s - (not counted: build with -DNUMAMM_SLUB_STATS=ON)\n", stat_names[i]);
+			continue;
+		}
 		unsigned long total = threads[i] + __atomic_load_n(&sc->stat_other[i], __ATOMIC_RELAXED);
 		for (int cpu = 0; cpu < nmm_nr_cpu_ids; cpu++)
 			total += __atomic_load_n(&slub_cpu(s, cpu)->stat[i], __ATOMIC_RELAXED);

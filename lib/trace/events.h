@@ -9,6 +9,8 @@
 #ifndef NUMAMM_LIB_TRACE_EVENTS_H
 #define NUMAMM_LIB_TRACE_EVENTS_H
 
+#include <stdbool.h>
+
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 
@@ -17,7 +19,23 @@
 #define NMM_TRACE_SEMAPHORE(name) numamm_##name##_semaphore
 #define NMM_DECLARE_TRACE(name) \
 	extern volatile unsigned short NMM_TRACE_SEMAPHORE(name) __attribute__((visibility("hidden")))
-#define NMM_TRACE_ENABLED(name) unlikely(NMM_TRACE_SEMAPHORE(name))
+#define NMM_TRACE_ENABLED(name) unlikely(nmm_trace_semaphore_set(&NMM_TRACE_SEMAPHORE(name)))
+
+/* Is a tracer attached? One compare with memory and a branch on x86-64 (a C read of a volatile
+ * short is a load, a test and a branch: the fast paths test two semaphores per pair). */
+static __always_inline bool nmm_trace_semaphore_set(volatile unsigned short *sem)
+{
+#if defined(__x86_64__)
+	__asm__ goto("cmpw $0, %0\n\t"
+		     "jne %l[on]"
+		     : : "m" (*sem) : "cc" : on);
+	return false;
+on:
+	return true;
+#else
+	return *sem != 0;
+#endif
+}
 /* In the one .c file of each probe: the semaphore, in .probes where perf and bpftrace find it. */
 #define NMM_DEFINE_TRACE(name) \
 	__extension__ volatile unsigned short NMM_TRACE_SEMAPHORE(name) \
