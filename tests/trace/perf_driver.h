@@ -197,6 +197,9 @@ static void perf_driver_start(void)
 		SKIP("uprobes through perf probe need root");
 	if (system("perf --version >/dev/null 2>&1") != 0)
 		SKIP("perf is not installed (Debian: apt-get install linux-perf)");
+	/* A fresh machine (or CI's) may not have tracefs mounted yet: mount it, as perf would ask. */
+	if (access("/sys/kernel/tracing/uprobe_events", W_OK) && access("/sys/kernel/debug/tracing/uprobe_events", W_OK))
+		(void)!system("mount -t tracefs nodev /sys/kernel/tracing >/dev/null 2>&1");
 	if (access("/sys/kernel/tracing/uprobe_events", W_OK) && access("/sys/kernel/debug/tracing/uprobe_events", W_OK))
 		SKIP("no uprobe_events in tracefs (CONFIG_UPROBE_EVENTS off or tracefs not mounted)");
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/nmm-trace-XXXXXX");
