@@ -9,6 +9,7 @@
  * then calls measured_loop(), which runs K pairs of the subject:
  *   slab64     kmem_cache_alloc(64-byte cache, GFP_KERNEL) + kmem_cache_free()
  *   kmalloc64  kmalloc(64, GFP_KERNEL) + kfree()
+ *   mempool64  mempool_alloc(GFP_KERNEL) + mempool_free() on a slab pool (min_nr 16) of the cache
  * Run under `valgrind --tool=callgrind --toggle-collect=measured_loop` with two values of K: the
  * difference of the two instruction counts divided by the difference of K is the cost of one
  * pair, with the call into measured_loop, any one-off refill and the loop setup cancelled.
@@ -28,12 +29,15 @@
 
 #include <numamm/cpu.h>
 #include <numamm/linux/gfp.h>
+#include <numamm/linux/mempool.h>
 #include <numamm/linux/slab.h>
 #include <numamm/numamm.h>
 
-enum subject { SUBJ_SLAB64, SUBJ_KMALLOC64 };
+enum subject { SUBJ_SLAB64, SUBJ_KMALLOC64, SUBJ_MEMPOOL64 };
+static const char *const subject_names[] = { "slab64", "kmalloc64", "mempool64" };
 
 static struct kmem_cache *cache;
+static mempool_t *pool;
 
 /* The sink keeps the compiler from proving the pointers unused. */
 static void *volatile sink;
@@ -48,12 +52,20 @@ static noinline void measured_loop(enum subject subj, long k)
 			sink = p;
 			kmem_cache_free(s, p);
 		}
-	} else {
+	} else if (subj == SUBJ_KMALLOC64) {
 		for (long i = 0; i < k; i++) {
 			void *p = kmalloc(64, GFP_KERNEL);
 
 			sink = p;
 			kfree(p);
+		}
+	} else {
+		mempool_t *mp = pool;
+		for (long i = 0; i < k; i++) {
+			void *p = mempool_alloc(mp, GFP_KERNEL);
+
+			sink = p;
+			mempool_free(p, mp);
 		}
 	}
 }
@@ -81,21 +93,23 @@ int main(int argc, char **argv)
 		a++;
 	}
 	if (argc > a) {
-		if (!strcmp(argv[a], "slab64"))
-			subj = SUBJ_SLAB64;
-		else if (!strcmp(argv[a], "kmalloc64"))
-			subj = SUBJ_KMALLOC64;
-		else
-			a = -1;
-		if (a > 0)
+		int found = -1;
+		for (int i = 0; i < (int)(sizeof(subject_names) / sizeof(subject_names[0])); i++)
+			if (!strcmp(argv[a], subject_names[i]))
+				found = i;
+		if (found >= 0) {
+			subj = (enum subject)found;
 			a++;
+		} else {
+			a = -1;
+		}
 	} else if (!timing) {
 		a = -1;
 	}
 	if (a > 0 && argc > a)
 		k = strtol(argv[a++], NULL, 0);
 	if (a < 0 || a != argc || k <= 0 || (!timing && argc < 3)) {
-		fprintf(stderr, "usage: %s slab64|kmalloc64 K\n       %s --time [slab64|kmalloc64] [K]\n",
+		fprintf(stderr, "usage: %s slab64|kmalloc64|mempool64 K\n       %s --time [slab64|kmalloc64|mempool64] [K]\n",
 			argv[0], argv[0]);
 		return 2;
 	}
@@ -111,6 +125,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kmem_cache_create failed\n");
 		return 1;
 	}
+	pool = mempool_create_slab_pool(16, cache);
+	if (!pool) {
+		fprintf(stderr, "mempool_create_slab_pool failed\n");
+		return 1;
+	}
 	/* Warm-up: the first allocation makes the CPU (thread) slab; the same pairs once, untimed. */
 	measured_loop(subj, 1000);
 	if (timing) {
@@ -122,11 +141,12 @@ int main(int argc, char **argv)
 			if (!r || ns < best)
 				best = ns;
 		}
-		printf("%s %.2f ns/pair (best of 5 x %ld pairs, %s)\n", subj == SUBJ_SLAB64 ? "slab64" : "kmalloc64",
+		printf("%s %.2f ns/pair (best of 5 x %ld pairs, %s)\n", subject_names[subj],
 		       best, k, nmm_cpu_has_rseq() ? "rseq" : "no rseq");
 	} else {
 		measured_loop(subj, k);
 	}
+	mempool_destroy(pool);
 	kmem_cache_destroy(cache);
 	nmm_shutdown();
 	return 0;

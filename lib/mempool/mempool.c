@@ -62,10 +62,13 @@ int mempool_init_node(mempool_t *pool, int min_nr, mempool_alloc_t *alloc_fn, me
 	pthread_cond_init(&pool->wait, &ca);
 	pthread_condattr_destroy(&ca);
 	pool->min_nr = min_nr;
+	pool->refill_below = min_nr ? min_nr : 1;
 	pool->pool_data = pool_data;
 	pool->alloc = alloc_fn;
 	pool->free = free_fn;
 	pool->node = node_id;
+	pool->slub_fast = alloc_fn == mempool_alloc_slab && free_fn == mempool_free_slab &&
+			  ((struct kmem_cache *)pool_data)->fast == SLAB_FAST_SLUB;
 	/* One slot even for min_nr 0, so mempool_initialized() is true. */
 	pool->elements = kmalloc_array_node((size_t)(min_nr ? min_nr : 1), sizeof(void *), gfp_mask, node_id);
 	if (!pool->elements)
@@ -135,6 +138,7 @@ int mempool_resize(mempool_t *pool, int new_min_nr)
 			pthread_mutex_lock(&pool->lock);
 		}
 		pool->min_nr = new_min_nr;
+		__atomic_store_n(&pool->refill_below, new_min_nr, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&pool->lock);
 		return 0;
 	}
@@ -154,6 +158,7 @@ int mempool_resize(mempool_t *pool, int new_min_nr)
 	void **old = pool->elements;
 	pool->elements = new_elements;
 	pool->min_nr = new_min_nr;
+	__atomic_store_n(&pool->refill_below, new_min_nr, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&pool->lock);
 	kfree(old);
 
@@ -227,18 +232,17 @@ static noinline void *mempool_alloc_generic(mempool_t *pool, gfp_t gfp_mask)
 	return mempool_alloc_slow(pool, gfp_mask, gfp_temp);
 }
 
-/* The common case is one allocator call, and for a slab pool a direct one (kmem_cache_alloc,
- * no indirect call, no tracing to do): the cost of the guarantee is a few instructions. */
+/*
+ * mempool_alloc - the common case is one allocator call; for a slab pool on a SLUB cache it is
+ * SLUB's own inline pop behind four tests (a SLUB slab pool, no __GFP_ZERO, neither mempool_alloc
+ * nor kmem_cache_alloc traced) and no stack frame: the cost of the guarantee is the first test.
+ * The pop needs no reclaim, so the mask mempool_alloc_generic builds does not matter to it.
+ */
 void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 {
-	if (likely(pool->alloc == mempool_alloc_slab) && !NMM_TRACE_ENABLED(mempool_alloc)) {
-		gfp_t gfp = (gfp_mask | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN) &
-			    ~(__GFP_DIRECT_RECLAIM | __GFP_IO);
-		/* The slab layer's own inline fast path, then its entry point. */
-		void *element = kmem_cache_alloc_inline_fast(pool->pool_data, gfp);
-		if (likely(element))
-			return element;
-		element = kmem_cache_alloc(pool->pool_data, gfp);
+	if (likely(pool->slub_fast) && likely(!(gfp_mask & __GFP_ZERO)) &&
+	    !NMM_TRACE_ENABLED(mempool_alloc) && !NMM_TRACE_ENABLED(kmem_cache_alloc)) {
+		void *element = slub_alloc_fast(pool->pool_data);
 		if (likely(element))
 			return element;
 	}
@@ -249,7 +253,7 @@ static noinline void mempool_free_slow(void *element, mempool_t *pool)
 {
 	/* Refill a short reserve first (min_nr 0 pools: keep one element for a waiter, as the
 	 * kernel does since 5.x, so a waiter is never starved by an empty-by-design reserve). */
-	int want = pool->min_nr ? pool->min_nr : 1;
+	int want = __atomic_load_n(&pool->refill_below, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED) < want) {
 		pthread_mutex_lock(&pool->lock);
 		if (pool->curr_nr < want) {
@@ -272,16 +276,15 @@ void mempool_free(void *element, mempool_t *pool)
 	/* A racy read, as the kernel's: a stale "full" frees to the allocator, a stale "short" is
 	 * checked again under the lock. */
 	int curr = __atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED);
-	if (unlikely(curr < pool->min_nr || curr == 0 || NMM_TRACE_ENABLED(mempool_free))) {
+	if (unlikely(curr < __atomic_load_n(&pool->refill_below, __ATOMIC_RELAXED) ||
+		     NMM_TRACE_ENABLED(mempool_free))) {
 		mempool_free_slow(element, pool);
 		return;
 	}
-	if (likely(pool->free == mempool_free_slab)) {
-		if (!kmem_cache_free_inline_fast(pool->pool_data, element))
-			kmem_cache_free(pool->pool_data, element);
-	}
-	else
-		pool->free(element, pool->pool_data);
+	if (likely(pool->slub_fast) && !NMM_TRACE_ENABLED(kmem_cache_free) &&
+	    likely(slub_free_fast(pool->pool_data, element)))
+		return;
+	pool->free(element, pool->pool_data);
 }
 
 /* ---- allocator helpers ---- */

@@ -30,6 +30,9 @@ typedef struct mempool_s {
 	pthread_cond_t wait;            /* signalled by mempool_free when it refills the reserve */
 	int min_nr;
 	int curr_nr;
+	int refill_below;               /* mempool_free refills the reserve while curr_nr is below:
+					 * min_nr, or 1 for a min_nr 0 pool (one kept for a waiter) */
+	int slub_fast;                  /* a slab pool on a cache with SLUB's inline fast path */
 	void **elements;
 	void *pool_data;
 	mempool_alloc_t *alloc;
