@@ -117,6 +117,17 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* CHASE_BATCH dependent loads from @p, ten per iteration; returns where the chase stopped. */
+static inline void *chase_batch(void *p)
+{
+	for (int i = 0; i < CHASE_BATCH; i += 10) {
+		p = *(void **)p; p = *(void **)p; p = *(void **)p; p = *(void **)p;
+		p = *(void **)p; p = *(void **)p; p = *(void **)p; p = *(void **)p;
+		p = *(void **)p; p = *(void **)p;
+	}
+	return p;
+}
+
 static void bm_lat(gbench_state *st, void *user)
 {
 	const struct lat_case *c = user;
@@ -128,11 +139,7 @@ static void bm_lat(gbench_state *st, void *user)
 	while (gbench_keep_running_batch(st, CHASE_BATCH)) {
 		if (!setup_ok)
 			continue;
-		for (int i = 0; i < CHASE_BATCH; i += 10) {
-			p = *(void **)p; p = *(void **)p; p = *(void **)p; p = *(void **)p;
-			p = *(void **)p; p = *(void **)p; p = *(void **)p; p = *(void **)p;
-			p = *(void **)p; p = *(void **)p;
-		}
+		p = chase_batch(p);
 	}
 	gbench_do_not_optimize(p);
 	if (setup_ok)
@@ -206,11 +213,7 @@ static void bm_loaded(gbench_state *st, void *user)
 	while (gbench_keep_running_batch(st, CHASE_BATCH)) {
 		if (!setup_ok)
 			continue;
-		for (int i = 0; i < CHASE_BATCH; i += 10) {
-			p = *(void **)p; p = *(void **)p; p = *(void **)p; p = *(void **)p;
-			p = *(void **)p; p = *(void **)p; p = *(void **)p; p = *(void **)p;
-			p = *(void **)p; p = *(void **)p;
-		}
+		p = chase_batch(p);
 		loads += CHASE_BATCH;
 	}
 	gbench_do_not_optimize(p);
