@@ -51,7 +51,16 @@ static inline uint64_t nmm_mag_pushes(const struct nmm_mag *m)
 #if NMM_HAVE_GLIBC_RSEQ && defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 #define NMM_HAVE_RSEQ_MAG 1
 
-/* The rseq descriptor, the abort trampoline (signature first) and the start label. */
+/* The rseq descriptor, the abort trampoline (signature first) and the start label.
+ *
+ * Every sequence built on it is an asm goto with NO output operands (as the kernel's rseq
+ * selftests and librseq write them): memory it changes is an "m" input plus the "memory"
+ * clobber, and a value it loads is stored through an "m" input (*out) before the commit.
+ * gcc 12 miscompiles asm goto that has outputs and %fs-relative memory operands (the
+ * rs->cpu_id / rs->rseq_cs operands here): the goto label is emitted as a jump to a label
+ * that is never defined or to an unrelated block, and the caller's failure branch is
+ * dropped. That is what lost SLAB's objects: cache_alloc_refill_cpu's "push failed, give the
+ * batch back" branch was gone, so every refill that met a drainer's lock leaked its batch. */
 #define NMM_RSEQ_CS_BEGIN(start, post, abort, abort_label)                                  \
 	".pushsection __rseq_cs, \"aw\"\n\t"                                                \
 	".balign 32\n\t"                                                                    \
@@ -77,7 +86,6 @@ static inline uint64_t nmm_mag_pushes(const struct nmm_mag *m)
  */
 static __always_inline bool nmm_mag_pop_rseq(struct rseq *rs, int cpu, struct nmm_mag *m, void **out)
 {
-	void *obj;
 	__asm__ goto(NMM_RSEQ_CS_BEGIN(1, 2, 4, "fail")
 		     "cmpl %[cpu], %[cpu_id]\n\t"
 		     "jnz 4b\n\t"
@@ -86,15 +94,16 @@ static __always_inline bool nmm_mag_pop_rseq(struct rseq *rs, int cpu, struct nm
 		     "movq %[word], %%rcx\n\t"
 		     "andl $0xffff, %%ecx\n\t"   /* count, and ZF when empty */
 		     "jz %l[fail]\n\t"
-		     "movq -8(%[slots], %%rcx, 8), %[obj]\n\t"
+		     "movq -8(%[slots], %%rcx, 8), %%rcx\n\t"
+		     "movq %%rcx, %[out]\n\t"
 		     "subq $1, %[word]\n\t"
 		     "2:\n\t"
-		     : [obj] "=&r" (obj), [word] "+m" (m->word)
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		     : /* no outputs: NMM_RSEQ_ASM_NO_OUTPUTS */
+		     : [word] "m" (m->word), [out] "m" (*out),
+		       [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
 		       [locked] "m" (m->locked), [slots] "r" (m->slot)
 		     : "rax", "rcx", "memory", "cc"
 		     : fail);
-	*out = obj;
 	return true;
 fail:
 	return false;
@@ -118,8 +127,8 @@ static __always_inline bool nmm_mag_push_rseq(struct rseq *rs, int cpu, struct n
 		     "movq %[obj], (%[slots], %%rcx, 8)\n\t"
 		     "addq $0x10001, %[word]\n\t"
 		     "2:\n\t"
-		     : [word] "+m" (m->word)
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		     :
+		     : [word] "m" (m->word), [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
 		       [locked] "m" (m->locked), [cap] "m" (m->cap), [slots] "r" (m->slot), [obj] "r" (obj)
 		     : "rax", "rcx", "memory", "cc"
 		     : fail);

@@ -38,13 +38,10 @@
 #include "slab.h"
 
 /* The rseq sequences are x86-64 assembly; TSan builds (uninstrumented asm) and other machines
- * use the per-thread arrays only.
- * OFF for now everywhere: in optimised builds slabc_migration_stress loses objects (thousands
- * stay "active" after every object was freed and every array drained) with the per-CPU rseq
- * arrays, never with the per-thread ones. Until that is found, SLAB runs on per-thread arrays
- * (correct, and what valgrind and rseq-less threads always used); set NMM_SLABC_RSEQ=1 at build
- * time to work on it. */
-#if defined(NMM_SLABC_RSEQ) && NMM_SLABC_RSEQ && NMM_HAVE_GLIBC_RSEQ && defined(__x86_64__) && \
+ * use the per-thread arrays only. -DNMM_SLABC_RSEQ=0 forces the per-thread arrays everywhere.
+ * (Until the fix described at NMM_RSEQ_CS_BEGIN these were off: gcc 12 had dropped the
+ * failure branches of the sequences, and slabc_migration_stress lost thousands of objects.) */
+#if !(defined(NMM_SLABC_RSEQ) && !NMM_SLABC_RSEQ) && NMM_HAVE_GLIBC_RSEQ && defined(__x86_64__) && \
 	!defined(__SANITIZE_THREAD__) && NMM_HAVE_RSEQ_MAG
 #define SLABC_HAVE_RSEQ 1
 #else
@@ -216,7 +213,6 @@ static inline void slabc_fl_set(const struct slabc_cache *c, struct slab *slab, 
  */
 static __always_inline bool ac_pop_rseq(struct rseq *rs, int cpu, struct array_cache *ac, void **out)
 {
-	void *obj;
 	__asm__ goto(NMM_RSEQ_CS_BEGIN(1, 2, 4, "fail")
 		     "cmpl %[cpu], %[cpu_id]\n\t"
 		     "jnz 4b\n\t"
@@ -225,15 +221,15 @@ static __always_inline bool ac_pop_rseq(struct rseq *rs, int cpu, struct array_c
 		     "movzwl %[word], %%ecx\n\t"
 		     "testl %%ecx, %%ecx\n\t"
 		     "jz %l[fail]\n\t"
-		     "movq 56(%[ac], %%rcx, 8), %[obj]\n\t"   /* entry[avail - 1] */
+		     "movq 56(%[ac], %%rcx, 8), %%rcx\n\t"   /* entry[avail - 1] */
+		     "movq %%rcx, %[out]\n\t"
 		     "subq $1, %[word]\n\t"
 		     "2:\n\t"
-		     : [obj] "=&r" (obj), [word] "+m" (ac->word)
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		     : /* no outputs: see NMM_RSEQ_CS_BEGIN */
+		     : [word] "m" (ac->word), [out] "m" (*out), [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
 		       [locked] "m" (ac->locked), [ac] "r" (ac)
 		     : "rax", "rcx", "memory", "cc"
 		     : fail);
-	*out = obj;
 	return true;
 fail:
 	return false;
@@ -256,8 +252,8 @@ static __always_inline bool ac_push_rseq(struct rseq *rs, int cpu, struct array_
 		     "movq %[obj], 64(%[ac], %%rcx, 8)\n\t"
 		     "addq $0x10001, %[word]\n\t"
 		     "2:\n\t"
-		     : [word] "+m" (ac->word)
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		     :
+		     : [word] "m" (ac->word), [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
 		       [locked] "m" (ac->locked), [limit] "m" (ac->limit), [ac] "r" (ac), [obj] "r" (obj)
 		     : "rax", "rcx", "memory", "cc"
 		     : fail);
@@ -295,8 +291,8 @@ static __always_inline bool ac_push_batch_rseq(struct rseq *rs, int cpu, struct 
 		     "5:\n\t"
 		     "addq %[n], %[word]\n\t"
 		     "2:\n\t"
-		     : [word] "+m" (ac->word)
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		     :
+		     : [word] "m" (ac->word), [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
 		       [locked] "m" (ac->locked), [limit] "m" (ac->limit), [ac] "r" (ac), [objs] "r" (objs),
 		       [n] "r" (n)
 		     : "rax", "rcx", "rdx", "memory", "cc"
@@ -333,8 +329,8 @@ static __always_inline bool ac_pop_batch_rseq(struct rseq *rs, int cpu, struct a
 		     "5:\n\t"
 		     "subq %[n], %[word]\n\t"
 		     "2:\n\t"
-		     : [word] "+m" (ac->word)
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		     :
+		     : [word] "m" (ac->word), [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
 		       [locked] "m" (ac->locked), [ac] "r" (ac), [objs] "r" (objs), [n] "r" (n)
 		     : "rax", "rcx", "rdx", "memory", "cc"
 		     : fail);

@@ -148,8 +148,8 @@ static bool slub_cpu_trylock_rseq(struct rseq *rs, int cpu, struct kmem_cache_cp
 		     "jnz %l[fail]\n\t"
 		     "movl $1, %[locked]\n\t"
 		     "2:\n\t"
-		     : [locked] "+m" (c->locked)
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs)
+		     : /* no outputs: see NMM_RSEQ_CS_BEGIN */
+		     : [locked] "m" (c->locked), [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs)
 		     : "rax", "memory", "cc"
 		     : fail);
 	return true;

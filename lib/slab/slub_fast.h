@@ -150,7 +150,6 @@ static __always_inline bool slub_alloc_rseq(struct kmem_cache *s, void **objp)
 	struct rseq *rs = nmm_rseq_area();
 	int cpu;
 	struct kmem_cache_cpu *c = slub_rseq_cpu(s, rs, &cpu);
-	void *obj, *next;
 	if (unlikely(!c))
 		return false;
 	__asm__ goto(NMM_RSEQ_CS_BEGIN(1, 2, 4, "fail")
@@ -158,20 +157,20 @@ static __always_inline bool slub_alloc_rseq(struct kmem_cache *s, void **objp)
 		     "jnz 4b\n\t"
 		     "cmpl $0, %[locked]\n\t"
 		     "jnz %l[fail]\n\t"
-		     "movq %[fl], %[obj]\n\t"
-		     "testq %[obj], %[obj]\n\t"
+		     "movq %[fl], %%rcx\n\t"
+		     "testq %%rcx, %%rcx\n\t"
 		     "jz %l[fail]\n\t"
-		     "movq (%[obj], %[off]), %[next]\n\t"
+		     "movq (%%rcx, %[off]), %%rdx\n\t"
+		     "movq %%rcx, %[objp]\n\t"
 		     SLUB_FAST_STAT_ASM("%[nr]")
-		     "movq %[next], %[fl]\n\t"
+		     "movq %%rdx, %[fl]\n\t"
 		     "2:\n\t"
-		     : [obj] "=&r" (obj), [next] "=&r" (next), [fl] "+m" (c->freelist),
-		       [nr] "+m" (c->stat[ALLOC_FASTPATH])
-		     : [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
+		     : /* no outputs: see NMM_RSEQ_CS_BEGIN */
+		     : [fl] "m" (c->freelist), [nr] "m" (c->stat[ALLOC_FASTPATH]), [objp] "m" (*objp),
+		       [cpu] "r" (cpu), [cpu_id] "m" (rs->cpu_id), [rseq_cs] "m" (rs->rseq_cs),
 		       [locked] "m" (c->locked), [off] "r" ((unsigned long)s->offset)
-		     : "rax", "memory", "cc"
+		     : "rax", "rcx", "rdx", "memory", "cc"
 		     : fail);
-	*objp = obj;
 	return true;
 fail:
 	return false;
