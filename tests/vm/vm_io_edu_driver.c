@@ -12,6 +12,7 @@
  *                (DMA_MAPPING_ERROR) before the device is told anything
  *   bad inputs   a wrong BDF, a device not bound to vfio-pci, ioremap across BAR0's end,
  *                double iounmap, close with live mappings (-EBUSY), and a clean close + reopen.
+ *   sysfs        the same registers through resource0 (root, no VFIO); DMA refused there.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -146,7 +147,7 @@ int main(void)
 	CHECK_EQ(errno, ENODEV);
 	REQUIRE(find_unbound(other, sizeof(other)));
 	errno = 0;
-	EXPECT_MSG(CHECK(!nmm_pci_open(other)), "not vfio-pci");
+	EXPECT_MSG(CHECK(!nmm_pci_open(other)), "> /sys/bus/pci/drivers/vfio-pci/new_id");
 	CHECK_EQ(errno, ENXIO);
 	EXPECT_MSG(CHECK(!ioremap(0xfe000000, 4)), "is not in any BAR");
 
@@ -213,5 +214,24 @@ int main(void)
 	pci_iounmap(pdev, bar);
 	CHECK_EQ(nmm_pci_close(pdev), 0);
 	printf("closed and reopened OK\n");
+
+	/* --- the sysfs backend (root, no IOMMU): registers yes, DMA refused -------------------- */
+	pdev = nmm_pci_open_sysfs("1234:11e8");
+	REQUIRE(pdev);
+	CHECK(!strcmp(nmm_pci_backend(pdev), "sysfs"));
+	bar = pci_iomap(pdev, 0, 0);
+	REQUIRE(bar);
+	CHECK_EQ(readl((char __iomem *)bar + EDU_ID), EDU_ID_VALUE);
+	writel(0x0f0f0f0f, (char __iomem *)bar + EDU_LIVENESS);
+	CHECK_EQ(readl((char __iomem *)bar + EDU_LIVENESS), 0xf0f0f0f0);
+	{
+		dma_addr_t h;
+
+		EXPECT_MSG(CHECK(!dma_alloc_coherent(&pdev->dev, 4096, &h, GFP_KERNEL)),
+			   "no IOMMU (sysfs backend)");
+	}
+	pci_iounmap(pdev, bar);
+	CHECK_EQ(nmm_pci_close(pdev), 0);
+	printf("sysfs resource0 backend: identity and liveness OK, DMA refused\n");
 	return test_done();
 }
