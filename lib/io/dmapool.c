@@ -141,7 +141,9 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 		if ((char *)vaddr >= (char *)c->vaddr && (char *)vaddr < (char *)c->vaddr + c->size)
 			break;
 	off = c ? (size_t)((char *)vaddr - (char *)c->vaddr) : 0;
-	if (!c || c->dma + off != addr || !c->in_use) {
+	/* A block starts size-aligned inside its boundary segment (chunk_alloc's layout). */
+	if (!c || c->dma + off != addr || !c->in_use || (off % pool->boundary) % pool->size ||
+	    off % pool->boundary + pool->size > pool->boundary) {
 		pthread_mutex_unlock(&pool->lock);
 		nmm_io_err("dma_pool_free %s, %p/%#llx (bad vaddr)/DMA", pool->name, vaddr,
 			   (unsigned long long)addr);

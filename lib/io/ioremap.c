@@ -37,13 +37,28 @@ int nmm_io_live_ioremaps(const struct nmm_io_dev *io)
 	return n;
 }
 
+/* The open device and BAR holding bus address @phys; Return: the device, or NULL. */
+static struct nmm_io_dev *find_bar(phys_addr_t phys, int *bar)
+{
+	for (struct nmm_io_dev *io = nmm_io_devices; io; io = io->next)
+		for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
+			const struct resource *r = &io->pdev->resource[i];
+
+			if (r->end && phys >= r->start && phys <= r->end) {
+				*bar = i;
+				return io;
+			}
+		}
+	return NULL;
+}
+
 static void __iomem *__ioremap(phys_addr_t phys, size_t size, int wc, const char *fn)
 {
 	struct nmm_io_dev *io;
 	struct nmm_ioremap *m;
 	u64 off, pgoff, len;
-	int bar = -1;
 	void *base;
+	int bar;
 
 	if (!size || phys + size - 1 < phys) {
 		nmm_io_err("%s: [mem %#010llx+%#zx]: empty or wrapping range", fn,
@@ -51,16 +66,8 @@ static void __iomem *__ioremap(phys_addr_t phys, size_t size, int wc, const char
 		return NULL;
 	}
 	pthread_mutex_lock(&nmm_io_lock);
-	for (io = nmm_io_devices; io && bar < 0; io = bar < 0 ? io->next : io)
-		for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
-			struct resource *r = &io->pdev->resource[i];
-
-			if (r->end && phys >= r->start && phys <= r->end) {
-				bar = i;
-				break;
-			}
-		}
-	if (bar < 0) {
+	io = find_bar(phys, &bar);
+	if (!io) {
 		pthread_mutex_unlock(&nmm_io_lock);
 		nmm_io_err("%s: [mem %#010llx-%#010llx] is not in any BAR of an open PCI device", fn,
 			   (unsigned long long)phys, (unsigned long long)(phys + size - 1));

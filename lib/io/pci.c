@@ -3,7 +3,6 @@
  * accessors, bus mastering, pci_iomap, and nmm_pci_close's refusal to pull a device from under
  * live mappings. Backends (vfio.c, sysfs.c, ramdev.c) fill in how BARs and config are reached.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

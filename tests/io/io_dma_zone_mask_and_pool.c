@@ -125,6 +125,7 @@ int main(void)
 			CHECK(blk[i] != blk[i - 1]);
 		dma_pool_free(pool, blk[5], bh[5]);
 		EXPECT_MSG(dma_pool_free(pool, blk[5], bh[5]), "already free");
+		EXPECT_MSG(dma_pool_free(pool, (char *)blk[6] + 8, bh[6] + 8), "(bad vaddr)");
 		for (int i = 0; i < 200; i++)
 			if (i != 5)
 				dma_pool_free(pool, blk[i], bh[i]);

@@ -12,6 +12,8 @@
 #ifndef NUMAMM_LINUX_DMA_MAPPING_H
 #define NUMAMM_LINUX_DMA_MAPPING_H
 
+#include <errno.h>
+
 #include "../ktypes.h"
 #include "compiler.h"
 #include "device.h"
@@ -78,7 +80,7 @@ void dma_unmap_page(struct device *dev, dma_addr_t addr, size_t size, enum dma_d
 static inline int dma_mapping_error(struct device *dev, dma_addr_t addr)
 {
 	(void)dev;
-	return addr == DMA_MAPPING_ERROR ? -12 /* -ENOMEM */ : 0;
+	return addr == DMA_MAPPING_ERROR ? -ENOMEM : 0;
 }
 
 static inline void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
