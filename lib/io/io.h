@@ -10,8 +10,8 @@
  * IOMMU mappings are IOVA = numamm physical address, page granular, refcounted per range
  * (dma.c): two buffers in one page share the page's mapping, since VFIO type1 cannot map one
  * IOVA twice nor unmap part of a mapping.
- * Invariant: for each device, nr_ioremap + nr_coherent + nr_streaming == live things, and every
- * page of a live coherent buffer or streaming mapping lies in exactly one iommu range.
+ * Invariant: for each device, nmm_io_live_ioremaps() + nr_coherent + nr_streaming == live things,
+ * and every page of a live coherent buffer or streaming mapping lies in exactly one iommu range.
  * Lock order: nmm_io_lock, then the device's dma_lock, then the resource lock.
  */
 #ifndef NUMAMM_LIB_IO_IO_H
@@ -71,7 +71,7 @@ struct nmm_io_dev {
 	u64 ram_last_iova;
 
 	int bar_registered[PCI_STD_NUM_BARS];
-	int nr_ioremap, nr_coherent, nr_streaming;
+	int nr_coherent, nr_streaming;   /* under dma_lock */
 	pthread_mutex_t dma_lock;
 	struct nmm_iommu_range *ranges;
 	struct nmm_dma_buf *bufs;
