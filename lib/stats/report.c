@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <numamm/numamm.h>
+#include <numamm/pci.h>
 
 #include "stats.h"
 
@@ -24,6 +25,7 @@ static const struct nmm_report_entry reports[] = {
 	{ "slabstats", "per cache: layout, merging and the back end's statistics", nmm_report_slabstats },
 	{ "vmallocinfo", "/proc/vmallocinfo: vmalloc and vmap areas, callers, pages per node", nmm_report_vmallocinfo },
 	{ "numastat", "numastat(8): per node numa_hit/miss/foreign, interleave_hit, local/other_node", nmm_report_numastat },
+	{ "iomem", "/proc/iomem: PCI BARs of open devices and the regions drivers requested", nmm_iomem_report },
 	{ "meminfo", "/proc/meminfo, then per node: MemTotal, MemFree, Slab, SReclaimable, SUnreclaim", nmm_report_meminfo },
 };
 
