@@ -1,6 +1,7 @@
 /* tests/trace/perf_driver.h - what the perf-driven tracing tests share: reading a probe's
  * stapsdt note, looking at its semaphore and site from inside the workload, running commands
- * into files, defining perf probes (deleted again at exit) and counting `perf script` events.
+ * into files, defining perf probes (deleted again at exit), recording a workload with them and
+ * counting `perf script` events.
  * A test includes it once and defines `int main(int, char **)` (probe_view() uses its address
  * to tell a static link from libnumamm.so).
  */
@@ -205,6 +206,43 @@ static void perf_driver_start(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/nmm-trace-XXXXXX");
 	REQUIRE(mkdtemp(tmpdir));
 	atexit(cleanup);
+}
+
+/* Report that @label's workload printed something we cannot read, and fail. */
+static void perf_driver_fail(const char *label, const char *what, const char *text)
+{
+	fprintf(stderr, "%s: %s:\n%s\n", label, what, text);
+	exit(1);
+}
+
+/* Run `@bin workload @n` under `perf record` with every event created so far, into
+ * tmpdir/perf.data. Return: the workload's output (free it); fails the test when perf or the
+ * workload does. */
+static char *perf_driver_record(const char *label, const char *bin, int n)
+{
+	char cmd[4096], events[2048] = "", out[128], what[4200];
+	for (int i = 0; i < nr_created; i++)
+		snprintf(events + strlen(events), sizeof(events) - strlen(events), " -e '%s'", created[i]);
+	snprintf(cmd, sizeof(cmd), "perf record -N -q -o '%s/perf.data'%s -- '%s' workload %d", tmpdir,
+		 events, bin, n);
+	snprintf(out, sizeof(out), "%s/record.out", tmpdir);
+	int rc = run(cmd, out);
+	char *text = slurp(out);
+	if (rc) {
+		snprintf(what, sizeof(what), "'%s' failed (%d)", cmd, rc);
+		perf_driver_fail(label, what, text);
+	}
+	return text;
+}
+
+/* `perf script` of the last perf_driver_record(). Return: its text (free it). */
+static char *perf_driver_script(void)
+{
+	char cmd[256], out[128];
+	snprintf(out, sizeof(out), "%s/script.out", tmpdir);
+	snprintf(cmd, sizeof(cmd), "perf script -i '%s/perf.data'", tmpdir);
+	CHECK_EQ(run(cmd, out), 0);
+	return slurp(out);
 }
 
 /* Delete the events this driver created so far. */

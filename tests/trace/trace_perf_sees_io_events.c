@@ -77,7 +77,7 @@ static int parse_workload(const char *text, struct wl_out *w)
 
 static void scenario(const char *label, const char *object, const char *bin)
 {
-	char cmd[4096], out[128], sout[128], events[2048] = "";
+	char cmd[4096], out[128];
 	int first[6], n[6], count[6] = { 0 };
 	struct wl_out w;
 	char *text, *script;
@@ -99,24 +99,14 @@ static void scenario(const char *label, const char *object, const char *bin)
 		n[i] = add_probe(object, probes[i]);
 		REQUIRE(n[i] > 0);
 	}
-	for (int i = 0; i < nr_created; i++)
-		snprintf(events + strlen(events), sizeof(events) - strlen(events), " -e '%s'", created[i]);
-	snprintf(cmd, sizeof(cmd), "perf record -N -q -o '%s/perf.data'%s -- '%s' workload %d", tmpdir,
-		 events, bin, N);
-	rc = run(cmd, out);
-	text = slurp(out);
-	if (rc || parse_workload(text, &w)) {
-		fprintf(stderr, "%s: '%s' failed (%d):\n%s\n", label, cmd, rc, text);
-		exit(1);
-	}
+	text = perf_driver_record(label, bin, N);
+	if (parse_workload(text, &w))
+		perf_driver_fail(label, "cannot read the traced workload's output", text);
 	free(text);
 	CHECK(w.sem_ioremap >= 1 && w.sem_dma >= 1);
 	CHECK_EQ(w.site, 0xcc);
 	CHECK_EQ(w.done, N);
-	snprintf(sout, sizeof(sout), "%s/script.out", tmpdir);
-	snprintf(cmd, sizeof(cmd), "perf script -i '%s/perf.data'", tmpdir);
-	CHECK_EQ(run(cmd, sout), 0);
-	script = slurp(sout);
+	script = perf_driver_script();
 	for (int i = 0; i < 6; i++) {
 		/* ioremap(phys, size, ...) and dma_map_page(dev, phys, dma, size, dir) carry 4096 */
 		const char *need = i == 0 ? "arg2=4096 " : i == 2 ? "arg4=4096 " : NULL;

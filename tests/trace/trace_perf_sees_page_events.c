@@ -98,9 +98,6 @@ static void scenario(const char *label, const char *object, const char *workload
 	int first_alloc = nr_created, n_alloc = add_probe(object, "mm_page_alloc");
 	int first_free = nr_created, n_free = add_probe(object, "mm_page_free");
 	REQUIRE(n_alloc > 0 && n_free > 0);
-	char events[2048] = "";
-	for (int i = 0; i < nr_created; i++)
-		snprintf(events + strlen(events), sizeof(events) - strlen(events), " -e '%s'", created[i]);
 
 	/* 3. defined but not recorded: still off */
 	REQUIRE(run(cmd, out) == 0);
@@ -111,25 +108,16 @@ static void scenario(const char *label, const char *object, const char *workload
 	CHECK_EQ(w.site, 0x90);
 
 	/* 4. record */
-	snprintf(cmd, sizeof(cmd), "perf record -N -q -o '%s/perf.data'%s -- '%s' workload %d",
-		 tmpdir, events, workload_bin, NR_BLOCKS);
-	int rc = run(cmd, out);
-	text = slurp(out);
-	if (rc != 0 || parse_workload(text, &w) != 0) {
-		fprintf(stderr, "%s: '%s' failed (%d):\n%s\n", label, cmd, rc, text);
-		exit(1);
-	}
+	text = perf_driver_record(label, workload_bin, NR_BLOCKS);
+	if (parse_workload(text, &w))
+		perf_driver_fail(label, "cannot read the traced workload's output", text);
 	free(text);
 	CHECK(w.sem_alloc >= 1);
 	CHECK(w.sem_free >= 1);
 	CHECK_EQ(w.site, 0xcc);   /* the uprobe's int3 */
 	CHECK_EQ(w.allocated, NR_BLOCKS);
 
-	char sout[128];
-	snprintf(sout, sizeof(sout), "%s/script.out", tmpdir);
-	snprintf(cmd, sizeof(cmd), "perf script -i '%s/perf.data'", tmpdir);
-	CHECK_EQ(run(cmd, sout), 0);
-	char *script = slurp(sout);
+	char *script = perf_driver_script();
 	/* mm_page_alloc(page, pfn, order, gfp_flags, migratetype): arg3 = order, arg4 = gfp */
 	char want[64], pfn[64];
 	snprintf(want, sizeof(want), "arg3=%d arg4=%u ", w.order, w.gfp);

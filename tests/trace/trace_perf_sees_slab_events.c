@@ -96,25 +96,14 @@ static void scenario(const char *label, const char *object, const char *bin)
 		n[i] = add_probe(object, probes[i]);
 		REQUIRE(n[i] > 0);
 	}
-	char events[2048] = "";
-	for (int i = 0; i < nr_created; i++)
-		snprintf(events + strlen(events), sizeof(events) - strlen(events), " -e '%s'", created[i]);
-	snprintf(cmd, sizeof(cmd), "perf record -N -q -o '%s/perf.data'%s -- '%s' workload %d", tmpdir, events,
-		 bin, N);
-	rc = run(cmd, out);
-	text = slurp(out);
-	if (rc || parse_workload(text, &w)) {
-		fprintf(stderr, "%s: '%s' failed (%d):\n%s\n", label, cmd, rc, text);
-		exit(1);
-	}
+	text = perf_driver_record(label, bin, N);
+	if (parse_workload(text, &w))
+		perf_driver_fail(label, "cannot read the traced workload's output", text);
 	free(text);
 	CHECK(w.sem_kmalloc >= 1 && w.sem_cache >= 1);
 	CHECK_EQ(w.site, 0xcc);
-	char sout[128], want[64];
-	snprintf(sout, sizeof(sout), "%s/script.out", tmpdir);
-	snprintf(cmd, sizeof(cmd), "perf script -i '%s/perf.data'", tmpdir);
-	CHECK_EQ(run(cmd, sout), 0);
-	char *script = slurp(sout);
+	char want[64];
+	char *script = perf_driver_script();
 	int km = count_all(script, first[0], n[0], "arg3=100 arg4=128 ");
 	int kf = count_all(script, first[1], n[1], NULL);
 	snprintf(want, sizeof(want), "arg3=200 arg4=%u ", w.slot);
