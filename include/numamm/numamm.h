@@ -8,6 +8,7 @@
 #define NUMAMM_NUMAMM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -90,6 +91,24 @@ int nmm_node_info(int nid, struct nmm_node_info *out);
  * refuses (sections added before the failure stay).
  */
 int nmm_memory_hotadd(int nid, size_t bytes);
+
+/**
+ * nmm_release_free_memory - give free buddy blocks of at least @min_order back to the OS.
+ * @min_order: smallest block order to release (9 = 2 MiB; smaller orders split THP mappings).
+ *
+ * The blocks stay free and on their lists; RSS drops now (MADV_DONTNEED on THP nodes,
+ * MADV_REMOVE punch-hole on shmem nodes; hugetlb nodes keep their pages). The pcp lists are
+ * drained first. Context: may sleep; takes each zone's lock in turn.
+ * Return: bytes released (0 when not booted).
+ */
+size_t nmm_release_free_memory(unsigned int min_order);
+
+/* nmm_fork_prepare / nmm_fork_parent / nmm_fork_child - pthread_atfork handlers that hold the
+ * slab and zone locks across fork(), so a child of a threaded process can allocate and free.
+ * The drop-in malloc registers them; other numamm programs that fork from threads may too. */
+void nmm_fork_prepare(void);
+void nmm_fork_parent(void);
+void nmm_fork_child(void);
 
 /* Hot-adds since boot (sections), by nmm_memory_hotadd() and by the allocator. */
 extern unsigned long nmm_hotadd_events;

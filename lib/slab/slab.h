@@ -260,6 +260,9 @@ static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *
 /* slab_common.c */
 extern struct list_head slab_caches;     /* every cache, under slab_mutex */
 extern pthread_mutex_t slab_mutex;
+/* Called after slab_free_check() reported a pointer it did not free (NULL: nothing more). The
+ * drop-in malloc sets it to abort with glibc's "free(): invalid pointer", as glibc would. */
+extern void (*nmm_slab_bad_free_hook)(const void *obj, unsigned long caller);
 extern enum slab_backend_id slab_backend;
 extern const struct slab_allocator *slab_ops;
 extern bool slab_nomerge;

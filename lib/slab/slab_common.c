@@ -448,6 +448,15 @@ static struct slab *obj_slab_checked(const void *obj)
 	return virt_to_slab(obj);
 }
 
+void (*nmm_slab_bad_free_hook)(const void *obj, unsigned long caller);
+
+static void bad_free(const void *obj, unsigned long caller)
+{
+	void (*hook)(const void *, unsigned long) = nmm_slab_bad_free_hook;
+	if (hook)
+		hook(obj, caller);
+}
+
 bool slab_free_check(struct kmem_cache *expected, const void *obj, unsigned long caller,
 		     const char *fn, struct kmem_cache **found)
 {
@@ -458,16 +467,19 @@ bool slab_free_check(struct kmem_cache *expected, const void *obj, unsigned long
 	if (!s) {
 		fprintf(stderr, "numamm: %s(%p) from %#lx: not an object numamm's slab allocator returned; "
 			"not freed\n", fn, obj, caller);
+		bad_free(obj, caller);
 		return false;
 	}
 	if (expected && s != expected) {
 		fprintf(stderr, "numamm: %s: Wrong slab cache. %s but object %p is from %s (caller %#lx); "
 			"not freed\n", fn, expected->name, obj, s->name, caller);
+		bad_free(obj, caller);
 		return false;
 	}
 	if (!s->ops->is_obj_start(s, slab, obj)) {
 		fprintf(stderr, "numamm: slab %s: %s(%p) from %#lx: pointer is not the start of an object; "
 			"not freed\n", s->name, fn, obj, caller);
+		bad_free(obj, caller);
 		return false;
 	}
 	*found = s;

@@ -277,10 +277,10 @@ bool nmm_stats_exporting(void)
 void nmm_stats_boot_hook(void)
 {
 	const char *v = getenv("NUMAMM_STATS");
-	if (!v || !*v || !strcmp(v, "off"))
-		return;
+	if (!v || !*v || !strcmp(v, "off") || !strcmp(v, "1") || !strcmp(v, "exit"))
+		return;                     /* 1 / exit: the drop-in malloc's summary at exit */
 	if (strcmp(v, "shm")) {
-		fprintf(stderr, "numamm: NUMAMM_STATS=%s: unknown (shm or off)\n", v);
+		fprintf(stderr, "numamm: NUMAMM_STATS=%s: unknown (shm, 1, exit or off)\n", v);
 		return;
 	}
 	int e = nmm_stats_export_start();

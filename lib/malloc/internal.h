@@ -1,0 +1,85 @@
+/* lib/malloc/internal.h - the drop-in malloc's pieces and how they fit (libnumamm-malloc.so).
+ *
+ * Where a pointer comes from, decided by address alone (free, realloc, malloc_usable_size):
+ *   arena   virt_addr_valid(p): kmalloc memory — the kmalloc-16 … kmalloc-8k caches (SLUB's
+ *           per-CPU rseq fast path) and, up to MALLOC_KMALLOC_MAX, compound pages from the buddy
+ *           allocator; kfree() frees both and reports anything that is not an object start.
+ *   early   inside the early heap (early.c): allocations made before numamm is up and any made
+ *           from inside numamm itself (hwloc/libnuma at boot, pthread_create's TLS for kswapd,
+ *           lazily created kmalloc caches) — the role memblock plays at kernel boot, for the
+ *           window before the arena (and so memblock) exists. Never freed: counted.
+ *   direct  in the direct-mapping registry (direct.c): sizes above MALLOC_KMALLOC_MAX, each its
+ *           own mmap, munmap'ed on free (RSS drops at once), mremap'ed by realloc.
+ *   libc    numamm could not boot: glibc's own allocator serves everything (__libc_malloc),
+ *           after one line on stderr saying why.
+ *   else    a pointer none of us returned: "free(): invalid pointer" (glibc's words) and abort,
+ *           or with NUMAMM_MALLOC_DEBUG=1 the report with the caller, and the call ignored.
+ *
+ * Recursion: malloc_depth counts this thread's calls into numamm; an allocation while it is
+ * non-zero (numamm's own code calling malloc) goes to the early heap, so no numamm lock is ever
+ * taken twice.
+ */
+#ifndef NUMAMM_LIB_MALLOC_INTERNAL_H
+#define NUMAMM_LIB_MALLOC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MALLOC_ALIGNMENT 16                    /* glibc's on x86-64: max_align_t */
+#define MALLOC_KMALLOC_MAX (128UL << 10)       /* larger sizes: one mmap each (direct.c) */
+
+enum malloc_state {
+	MALLOC_DOWN,                           /* numamm not booted yet */
+	MALLOC_BOOTING,                        /* one thread boots; the early heap serves the rest */
+	MALLOC_UP,                             /* the fast path: local policy */
+	MALLOC_UP_POLICY,                      /* up, interleave/bind: every allocation slow */
+	MALLOC_LIBC,                           /* numamm could not boot */
+};
+
+extern int malloc_state;                       /* enum malloc_state, atomic */
+extern __thread int malloc_depth __attribute__((tls_model("initial-exec"), visibility("hidden")));
+
+/* config.c: NUMAMM_MALLOC_BOOT, NUMAMM_POLICY, NUMAMM_MALLOC_DEBUG, NUMAMM_STATS */
+enum malloc_policy { POLICY_LOCAL, POLICY_INTERLEAVE, POLICY_BIND };
+struct malloc_config {
+	enum malloc_policy policy;
+	int bind_node;
+	bool debug;                            /* report bad frees with the caller, keep running */
+	bool stats_at_exit;
+};
+extern struct malloc_config malloc_cfg;
+void malloc_boot(void);                        /* state DOWN -> UP (or LIBC); any thread */
+static inline bool malloc_is_up(void)
+{
+	int st = __atomic_load_n(&malloc_state, __ATOMIC_ACQUIRE);
+	return st == MALLOC_UP || st == MALLOC_UP_POLICY;
+}
+void malloc_maybe_trim(void);                      /* free memory grew past the threshold? */
+
+/* early.c */
+void *early_alloc(size_t size, size_t align);
+bool early_owns(const void *p);
+size_t early_usable_size(const void *p);
+void early_free(void *p);
+struct early_stats { size_t bytes, allocs, frees; };
+void early_get_stats(struct early_stats *st);
+
+/* direct.c */
+void *direct_alloc(size_t size, size_t align, bool zero);
+bool direct_lookup(const void *p, size_t *len);   /* len: the mapping's bytes */
+int direct_free(void *p);                          /* 0, or -ENOENT when not ours */
+void *direct_realloc(void *p, size_t size);        /* NULL: failed, @p untouched */
+struct direct_stats { size_t nr, bytes, peak_bytes; };
+void direct_get_stats(struct direct_stats *st);
+void direct_atfork_prepare(void);
+void direct_atfork_parent(void);
+void direct_atfork_child(void);
+
+/* malloc.c */
+void malloc_bad_pointer(const char *fn, const void *p, const void *caller);
+int malloc_node_for_alloc(void);                   /* NUMA_NO_NODE for the local policy */
+
+size_t malloc_release_free_pages(void);            /* config.c: bytes given back to the OS */
+
+#endif
