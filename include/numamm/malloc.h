@@ -8,10 +8,18 @@
 #ifndef NUMAMM_MALLOC_H
 #define NUMAMM_MALLOC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* nmm_malloc_stats_print - glibc's malloc_stats lines, then numamm's meminfo, buddyinfo and
  * slabinfo, to @out. */
 void nmm_malloc_stats_print(FILE *out);
+
+/* nmm_malloc_node_of - the NUMA node of the numamm page under @p, -1 when @p is not in numamm's
+ * arena (direct mappings and the early heap are not numamm pages). */
+int nmm_malloc_node_of(const void *p);
+
+/* nmm_malloc_owns - did this malloc return @p (arena, early heap or direct mapping)? */
+bool nmm_malloc_owns(const void *p);
 
 #endif

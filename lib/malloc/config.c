@@ -272,3 +272,15 @@ void malloc_stats(void)
 	nmm_malloc_stats_print(stderr);
 	malloc_depth--;
 }
+
+int nmm_malloc_node_of(const void *p)
+{
+	if (!malloc_is_up() || !virt_addr_valid(p))
+		return -1;
+	return page_to_nid(virt_to_page(p));
+}
+
+bool nmm_malloc_owns(const void *p)
+{
+	return p && (virt_addr_valid(p) || early_owns(p) || direct_lookup(p, NULL));
+}

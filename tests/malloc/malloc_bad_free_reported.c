@@ -1,0 +1,86 @@
+/* malloc_bad_free_reported - free() of pointers this malloc never returned: by default glibc's
+ * "free(): invalid pointer" and abort (in a child), with NUMAMM_MALLOC_DEBUG=1 a report naming
+ * the caller and the program carries on with its heap intact. Both a foreign pointer (the
+ * stack) and an inner pointer of a kmalloc object (inside numamm's arena). */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test.h"
+
+/* Through a volatile so the compiler cannot see (and refuse) the bad frees. */
+static void (*volatile free_fn)(void *) = free;
+
+static char out[4096];
+
+/* Run @what in a child with stderr captured; return its wait status. */
+static int run_child(int what, const char *debug)
+{
+	int fd[2];
+	REQUIRE(pipe(fd) == 0);
+	pid_t pid = fork();
+	REQUIRE(pid >= 0);
+	if (!pid) {
+		dup2(fd[1], 2);
+		if (debug)
+			setenv("NUMAMM_MALLOC_DEBUG", debug, 1);
+		else
+			unsetenv("NUMAMM_MALLOC_DEBUG");
+		char *args[] = { "/proc/self/exe", what ? "inner" : "stack", NULL };
+		execv("/proc/self/exe", args);
+		_exit(99);
+	}
+	close(fd[1]);
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(out) - 1 && (r = read(fd[0], out + n, sizeof(out) - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	close(fd[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+static int victim(const char *how)
+{
+	char *keep = malloc(100);
+	strcpy(keep, "still here");
+	if (!strcmp(how, "stack")) {
+		char local[64];
+		free_fn(local + 16);
+	} else {
+		char *p = malloc(64);
+		free_fn(p + 8);
+	}
+	/* debug mode only: everything still works */
+	char *more = malloc(200);
+	if (!more || strcmp(keep, "still here"))
+		return 3;
+	free(more);
+	free(keep);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2)
+		return victim(argv[1]);
+	for (int what = 0; what < 2; what++) {
+		int st = run_child(what, NULL);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+		CHECK(strstr(out, "free(): invalid pointer") != NULL);
+		if (test_failures)
+			fprintf(stderr, "default mode, case %d, child said:\n%s\n", what, out);
+		st = run_child(what, "1");
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		CHECK(strstr(out, "invalid pointer") || strstr(out, "not an object") || strstr(out, "not the start"));
+		if (what == 0)
+			CHECK(strstr(out, "called from") != NULL);
+		if (test_failures)
+			fprintf(stderr, "debug mode, case %d, child said:\n%s\n", what, out);
+	}
+	return test_done();
+}
