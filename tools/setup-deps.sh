@@ -14,6 +14,8 @@ pkgs=(
   qemu-system-x86 busybox-static cpio kmod
   # peers for the benchmarks
   libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev
+  # real programs the drop-in malloc runs under LD_PRELOAD (tests/malloc, bench/malloc)
+  python3 sqlite3 git redis-server redis-tools time
 )
 
 missing=()

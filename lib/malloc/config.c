@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <numamm/linux/gfp.h>
 #include <numamm/linux/mm.h>
@@ -98,10 +99,19 @@ static void fork_child(void)
 	malloc_depth--;
 }
 
+static const char *stats_path;              /* NUMAMM_STATS=file:PATH, else stderr */
+
 static void stats_at_exit(void)
 {
 	malloc_depth++;
-	nmm_malloc_stats_print(stderr);
+	FILE *out = stats_path ? fopen(stats_path, "a") : stderr;
+	if (out) {
+		if (stats_path)
+			fprintf(out, "numamm-malloc: pid %d\n", (int)getpid());
+		nmm_malloc_stats_print(out);
+		if (stats_path)
+			fclose(out);
+	}
 	malloc_depth--;
 }
 
@@ -116,7 +126,9 @@ void malloc_boot(void)
 	const char *d = getenv("NUMAMM_MALLOC_DEBUG");
 	malloc_cfg.debug = d && *d && strcmp(d, "0");
 	const char *st = getenv("NUMAMM_STATS");
-	malloc_cfg.stats_at_exit = st && (!strcmp(st, "1") || !strcmp(st, "exit"));
+	malloc_cfg.stats_at_exit = st && (!strcmp(st, "1") || !strcmp(st, "exit") || !strncmp(st, "file:", 5));
+	if (st && !strncmp(st, "file:", 5))
+		stats_path = st + 5;
 	const char *t = getenv("NUMAMM_MALLOC_TRIM");
 	if (t && *t) {
 		char *end;

@@ -277,10 +277,11 @@ bool nmm_stats_exporting(void)
 void nmm_stats_boot_hook(void)
 {
 	const char *v = getenv("NUMAMM_STATS");
-	if (!v || !*v || !strcmp(v, "off") || !strcmp(v, "1") || !strcmp(v, "exit"))
+	if (!v || !*v || !strcmp(v, "off") || !strcmp(v, "1") || !strcmp(v, "exit") ||
+	    !strncmp(v, "file:", 5))
 		return;                     /* 1 / exit: the drop-in malloc's summary at exit */
 	if (strcmp(v, "shm")) {
-		fprintf(stderr, "numamm: NUMAMM_STATS=%s: unknown (shm, 1, exit or off)\n", v);
+		fprintf(stderr, "numamm: NUMAMM_STATS=%s: unknown (shm, 1, exit, file:PATH or off)\n", v);
 		return;
 	}
 	int e = nmm_stats_export_start();
