@@ -283,7 +283,7 @@ static int run_redis(enum who who, struct proc_result *r, char *err, size_t errl
 		double t0 = now();
 		pid_t cl = spawn(cargv, cenv, -1);
 		free(cenv);
-		struct proc_result c;
+		struct proc_result c = { 0 };
 		if (cl < 0 || wait_child(cl, &c) || !WIFEXITED(c.status) || WEXITSTATUS(c.status)) {
 			snprintf(err, errlen, "redis-benchmark failed (status %d)", cl < 0 ? cl : c.status);
 			ret = -EIO;
@@ -317,7 +317,7 @@ static int run_redis(enum who who, struct proc_result *r, char *err, size_t errl
 
 /* ---- the allocator check ---- */
 
-static int check_who(enum who who, const struct workload *w)
+static int check_who(enum who who)
 {
 	if (checked[who])
 		return checked[who];
@@ -328,7 +328,6 @@ static int check_who(enum who who, const struct workload *w)
 		snprintf(e, elen, "%.400s: %s", lib, strerror(errno));
 		return checked[who] = -1;
 	}
-	(void)w;
 	char tmpl[] = "/tmp/numamm-bench-malloc.XXXXXX";
 	int fd = mkstemp(tmpl);
 	if (fd < 0) {
@@ -366,7 +365,7 @@ static void bm_workload(gbench_state *st, void *user)
 	const struct run *run = user;
 	const struct workload *w = run->w;
 	char err[600] = "";
-	if (check_who(run->who, w) < 0) {
+	if (check_who(run->who) < 0) {
 		gbench_skip(st, check_err[run->who]);
 		return;
 	}
