@@ -55,8 +55,9 @@ void bench_peers_reexec(char **argv);
  * thread-safe: call from main() before the benchmarks run. */
 void bench_peers_load(void);
 
-/* bench_peer - peer @id (after bench_peers_load(); ->malloc is NULL and ->error says why when it
- * could not be loaded or failed verification). */
+/* bench_peer - peer @id. ->name and ->soname are set from the start (bench-malloc preloads the
+ * sonames without loading anything); the rest after bench_peers_load(): ->malloc is NULL and
+ * ->error says why when it could not be loaded or failed verification. */
 const struct bench_peer *bench_peer(enum bench_peer_id id);
 
 /* bench_peers_context - add "peer_<name>" = "<path> <version>" or "unavailable: <error>" to the

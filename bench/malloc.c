@@ -6,12 +6,12 @@
  *	          libc.so.6 itself, which puts glibc's malloc first in the symbol search order)
  *	numamm    LD_PRELOAD=libnumamm-malloc.so (next to this build's bench/, or
  *	          $NUMAMM_MALLOC_LIB); default boot, no NUMAMM_* settings
- *	jemalloc  LD_PRELOAD=libjemalloc.so.2
+ *	jemalloc  LD_PRELOAD=libjemalloc.so.2           (the sonames of bench_peers.h)
  *	tcmalloc  LD_PRELOAD=libtcmalloc_minimal.so.4
  *	mimalloc  LD_PRELOAD=libmimalloc.so.2
  * Before its first timed run each allocator is checked: the workload started with MSTRESS_WHO=1
- * must report that its malloc lives in the preloaded file (libc.so.6 for glibc). A missing
- * library skips that allocator's benchmarks with the reason.
+ * must report that its malloc lives in the preloaded file (libc.so.6 for glibc). A library that
+ * cannot be preloaded skips that allocator's benchmarks with the reason (ld.so's message).
  *
  * Workloads (bench/malloc/mstress-*.c, plain C over malloc/free; built into bench/malloc/):
  *	larson        server simulation: 2 threads replace random 16..1000 B blocks in tables
@@ -31,6 +31,7 @@
  * minor_faults its page faults. Fixed iterations (3 in full mode, 1 in quick) and numamm-bench's
  * repetitions give the median.
  */
+#include "bench_peers.h"
 #include "gbench.h"
 
 #include <errno.h>
@@ -49,15 +50,10 @@
 
 extern char **environ;
 
-enum who { WHO_GLIBC, WHO_NUMAMM, WHO_JEMALLOC, WHO_TCMALLOC, WHO_MIMALLOC, NR_WHO };
-
-static const char *const who_name[NR_WHO] = { "glibc", "numamm", "jemalloc", "tcmalloc",
-					      "mimalloc" };
-static const char *const who_lib[NR_WHO] = {
-	NULL, NULL, "/lib/x86_64-linux-gnu/libjemalloc.so.2",
-	"/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4", "/lib/x86_64-linux-gnu/libmimalloc.so.2",
-};
-#define LIBC_PATH "/lib/x86_64-linux-gnu/libc.so.6"
+/* An allocator: a bench_peer_id (glibc, jemalloc, tcmalloc, mimalloc), or numamm. */
+typedef int who_t;
+enum { WHO_NUMAMM = BENCH_NR_PEERS, NR_WHO };
+#define LIBC_SONAME "libc.so.6"
 
 struct workload {
 	const char *name;
@@ -77,7 +73,7 @@ static const struct workload workloads[] = {
 
 struct run {
 	const struct workload *w;
-	enum who who;
+	who_t who;
 };
 static struct run runs[NR_WORKLOADS * NR_WHO];
 
@@ -92,14 +88,26 @@ struct proc_result {
 	int status;
 };
 
+static const char *who_name(who_t who)
+{
+	return who == WHO_NUMAMM ? "numamm" : bench_peer(who)->name;
+}
+
 /* The file to preload for @who on @w (NULL: none). */
-static const char *preload_of(enum who who, const struct workload *w)
+static const char *preload_of(who_t who, const struct workload *w)
 {
 	if (who == WHO_NUMAMM)
 		return numamm_lib;
-	if (who == WHO_GLIBC)
-		return w->prog ? NULL : LIBC_PATH;
-	return who_lib[who];
+	if (who == BENCH_PEER_GLIBC)
+		return w->prog ? NULL : LIBC_SONAME;
+	return bench_peer(who)->soname;
+}
+
+/* The file name of @lib without its directory. */
+static const char *lib_base(const char *lib)
+{
+	const char *slash = strrchr(lib, '/');
+	return slash ? slash + 1 : lib;
 }
 
 /* A copy of environ with LD_PRELOAD set to @preload (or removed), plus @extra ("K=V") if any. */
@@ -150,17 +158,28 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int wait_child(pid_t pid, struct proc_result *r)
+/* wait4 @pid with @flags into @r (status, max RSS, faults). Return: 1 reaped, 0 still running
+ * (WNOHANG), or -errno. */
+static int reap(pid_t pid, int flags, struct proc_result *r)
 {
 	struct rusage ru;
 	int status;
-	while (wait4(pid, &status, 0, &ru) < 0)
+	pid_t got;
+	while ((got = wait4(pid, &status, flags, &ru)) < 0)
 		if (errno != EINTR)
 			return -errno;
+	if (got == 0)
+		return 0;
 	r->status = status;
 	r->max_rss_kib = ru.ru_maxrss;
 	r->minor_faults = ru.ru_minflt;
-	return 0;
+	return 1;
+}
+
+static int wait_child(pid_t pid, struct proc_result *r)
+{
+	int ret = reap(pid, 0, r);
+	return ret < 0 ? ret : 0;
 }
 
 static void mstress_path(char *buf, size_t len, const char *prog)
@@ -169,7 +188,7 @@ static void mstress_path(char *buf, size_t len, const char *prog)
 }
 
 /* Run mstress-@prog once. @who_fd >= 0: with MSTRESS_WHO=1, stderr to it. */
-static int run_mstress(const struct workload *w, enum who who, int who_fd, struct proc_result *r)
+static int run_mstress(const struct workload *w, who_t who, int who_fd, struct proc_result *r)
 {
 	char path[PATH_MAX];
 	mstress_path(path, sizeof(path), w->prog);
@@ -222,11 +241,17 @@ static long redis_requests(void)
 	return mode && !strcmp(mode, "full") ? 200000 : 50000;
 }
 
-/* One redis run: start the server under @who, wait until it answers PING, time
- * redis-benchmark, SHUTDOWN NOSAVE, reap. @who_fd: see run_mstress (the server's stderr; redis
- * itself does not print MSTRESS_WHO, so the check for redis greps its /proc/PID/maps instead). */
-static int run_redis(enum who who, struct proc_result *r, char *err, size_t errlen)
+/* redis-benchmark's tests: requests() of each. */
+#define REDIS_TESTS "set,get,lpush,lpop,incr"
+#define REDIS_NR_TESTS 5
+
+/* One redis run (@w): start the server under @who, wait until it answers PING, check that the
+ * preloaded library is mapped (redis cannot print MSTRESS_WHO), time redis-benchmark, SHUTDOWN
+ * NOSAVE, reap. */
+static int run_redis(const struct workload *w, who_t who, struct proc_result *r, char *err,
+		     size_t errlen)
 {
+	const char *lib = preload_of(who, w);
 	int port = redis_port();
 	char portbuf[16], nbuf[24];
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
@@ -234,7 +259,7 @@ static int run_redis(enum who who, struct proc_result *r, char *err, size_t errl
 	char *sargv[] = { "/usr/bin/redis-server", "--port", portbuf, "--bind", "127.0.0.1",
 			  "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel",
 			  "warning", "--protected-mode", "no", NULL };
-	char **env = child_env(preload_of(who, &workloads[NR_WORKLOADS - 1]), NULL);
+	char **env = child_env(lib, NULL);
 	if (!env)
 		return -ENOMEM;
 	pid_t srv = spawn(sargv, env, -1);
@@ -254,14 +279,12 @@ static int run_redis(enum who who, struct proc_result *r, char *err, size_t errl
 	int ret = 0;
 	if (!up) {
 		snprintf(err, errlen, "redis-server under %s did not answer PING on port %d in 5 s",
-			 who_name[who], port);
+			 who_name(who), port);
 		ret = -ETIMEDOUT;
 	}
-	if (up && who != WHO_GLIBC) {
-		/* The allocator must really be mapped into the server. */
+	if (up) {
 		char maps[64], line[PATH_MAX + 128];
-		const char *lib = preload_of(who, &workloads[NR_WORKLOADS - 1]);
-		const char *base = strrchr(lib, '/') ? strrchr(lib, '/') + 1 : lib;
+		const char *base = lib_base(lib);
 		snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)srv);
 		FILE *f = fopen(maps, "r");
 		int found = 0;
@@ -277,7 +300,7 @@ static int run_redis(enum who who, struct proc_result *r, char *err, size_t errl
 	}
 	if (ret == 0) {
 		char *cargv[] = { "/usr/bin/redis-benchmark", "-p", portbuf, "-q", "-n", nbuf, "-r",
-				  "100000", "-d", "64", "-c", "16", "-t", "set,get,lpush,lpop,incr",
+				  "100000", "-d", "64", "-c", "16", "-t", REDIS_TESTS,
 				  NULL };
 		char **cenv = child_env(NULL, NULL);
 		double t0 = now();
@@ -292,24 +315,14 @@ static int run_redis(enum who who, struct proc_result *r, char *err, size_t errl
 	}
 	redis_say(port, "SHUTDOWN NOSAVE\r\n", buf, sizeof(buf));
 	for (int i = 0; i < 300; i++) {                /* 3 s, then kill it */
-		int st;
-		struct rusage ru;
-		pid_t p = wait4(srv, &st, WNOHANG, &ru);
-		if (p == srv) {
-			r->status = st;
-			r->max_rss_kib = ru.ru_maxrss;
-			r->minor_faults = ru.ru_minflt;
+		if (reap(srv, WNOHANG, r))
 			return ret;
-		}
 		usleep(10000);
 	}
 	kill(srv, SIGKILL);
-	struct proc_result k;
-	wait_child(srv, &k);
-	r->max_rss_kib = k.max_rss_kib;
-	r->minor_faults = k.minor_faults;
+	wait_child(srv, r);
 	if (ret == 0) {
-		snprintf(err, errlen, "redis-server under %s did not exit on SHUTDOWN", who_name[who]);
+		snprintf(err, errlen, "redis-server under %s did not exit on SHUTDOWN", who_name(who));
 		ret = -ETIMEDOUT;
 	}
 	return ret;
@@ -317,14 +330,17 @@ static int run_redis(enum who who, struct proc_result *r, char *err, size_t errl
 
 /* ---- the allocator check ---- */
 
-static int check_who(enum who who)
+/* Run the cfrac workload once, tiny, with MSTRESS_WHO=1 under @who: its malloc must come from
+ * the preloaded file (from libc.so.6 for glibc). */
+static int check_who(who_t who)
 {
+	static const struct workload probe = { "probe", "cfrac", "1", "1" };
 	if (checked[who])
 		return checked[who];
 	char *e = check_err[who];
 	size_t elen = sizeof(check_err[who]);
-	const char *lib = preload_of(who, &workloads[0]);
-	if (lib && access(lib, R_OK)) {
+	const char *lib = preload_of(who, &probe);
+	if (lib && strchr(lib, '/') && access(lib, R_OK)) {
 		snprintf(e, elen, "%.400s: %s", lib, strerror(errno));
 		return checked[who] = -1;
 	}
@@ -335,24 +351,22 @@ static int check_who(enum who who)
 		return checked[who] = -1;
 	}
 	unlink(tmpl);
-	static const struct workload probe = { "probe", "cfrac", "1", "1" };
 	struct proc_result r;
 	int ret = run_mstress(&probe, who, fd, &r);
 	char out[2048] = "";
 	ssize_t n = pread(fd, out, sizeof(out) - 1, 0);
 	close(fd);
 	out[n > 0 ? n : 0] = 0;
-	const char *want = lib ? lib : LIBC_PATH;
-	const char *base = strrchr(want, '/') + 1;
+	const char *base = lib_base(lib ? lib : LIBC_SONAME);
 	char *got = strstr(out, "mstress-malloc: ");
 	if (ret || !WIFEXITED(r.status) || WEXITSTATUS(r.status)) {
-		snprintf(e, elen, "mstress-cfrac under %s failed (status %d): %.300s", who_name[who],
+		snprintf(e, elen, "mstress-cfrac under %s failed (status %d): %.300s", who_name(who),
 			 ret ? ret : r.status, out);
 		return checked[who] = -1;
 	}
 	if (!got || !strstr(got, base)) {
-		snprintf(e, elen, "under %s, malloc does not come from %s: %.300s", who_name[who],
-			 base, got ? got : out);
+		snprintf(e, elen, "under %s, malloc does not come from %.100s: %.300s", who_name(who),
+			 base, out);
 		return checked[who] = -1;
 	}
 	return checked[who] = 1;
@@ -378,16 +392,16 @@ static void bm_workload(gbench_state *st, void *user)
 	while (gbench_keep_running(st)) {
 		struct proc_result r = { 0 };
 		int ret = w->prog ? run_mstress(w, run->who, -1, &r) :
-				    run_redis(run->who, &r, err, sizeof(err));
+				    run_redis(w, run->who, &r, err, sizeof(err));
 		if (!ret && w->prog && (!WIFEXITED(r.status) || WEXITSTATUS(r.status))) {
 			snprintf(err, sizeof(err), "mstress-%s under %s: exit status %d", w->prog,
-				 who_name[run->who], r.status);
+				 who_name(run->who), r.status);
 			ret = -EIO;
 		}
 		if (ret) {
 			if (!err[0])
 				snprintf(err, sizeof(err), "%s under %s: %s", w->name,
-					 who_name[run->who], strerror(-ret));
+					 who_name(run->who), strerror(-ret));
 			gbench_skip(st, err);
 			return;
 		}
@@ -399,7 +413,7 @@ static void bm_workload(gbench_state *st, void *user)
 	gbench_counter(st, "max_rss_kib", n ? rss / (double)n : 0, GBENCH_COUNTER_DEFAULT);
 	gbench_counter(st, "minor_faults", n ? faults / (double)n : 0, GBENCH_COUNTER_DEFAULT);
 	if (!w->prog)
-		gbench_counter(st, "requests", (double)redis_requests() * 5, GBENCH_COUNTER_DEFAULT);
+		gbench_counter(st, "requests", (double)redis_requests() * REDIS_NR_TESTS, GBENCH_COUNTER_DEFAULT);
 }
 
 static void find_paths(void)
@@ -427,16 +441,16 @@ int main(int argc, char **argv)
 	size_t k = 0;
 	for (size_t i = 0; i < NR_WORKLOADS; i++)
 		for (int who = 0; who < NR_WHO; who++) {
-			runs[k] = (struct run){ &workloads[i], (enum who)who };
+			runs[k] = (struct run){ &workloads[i], who };
 			char name[96];
-			snprintf(name, sizeof(name), "malloc/%s/%s", workloads[i].name, who_name[who]);
+			snprintf(name, sizeof(name), "malloc/%s/%s", workloads[i].name, who_name(who));
 			gbench_b *b = gbench_register(name, bm_workload, &runs[k++]);
 			gbench_use_manual_time(b);
 			gbench_iterations(b, iters);
 			gbench_unit(b, GBENCH_MS);
 		}
 	gbench_add_context("numamm_malloc_lib", numamm_lib);
-	for (int who = WHO_JEMALLOC; who < NR_WHO; who++)
-		gbench_add_context(who_name[who], who_lib[who]);
+	for (int who = BENCH_PEER_JEMALLOC; who < BENCH_NR_PEERS; who++)
+		gbench_add_context(who_name(who), bench_peer(who)->soname);
 	return gbench_main(argc, argv);
 }
