@@ -178,6 +178,13 @@ static int map_piece(struct nmm_arena *a, void *addr, uint64_t off, size_t len, 
 {
 	int flags = fixed ? MAP_FIXED : 0;
 	void *m;
+	/* fail_arena: as if the mmap had failed (after the memfd exists, so unwinding is real). */
+	if (nmm_fault_on(NMM_FAULT_ARENA) &&
+	    nmm_should_fail(NMM_FAULT_ARENA, len, (uintptr_t)__builtin_return_address(0), false)) {
+		snprintf(err, errlen, "node %d: mmap of %zu MiB (%s) failed: %s (fail_arena)", a->nid,
+			 len >> 20, nmm_backing_name(a->backing), strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	if (a->backing == NMM_BACKING_THP)
 		m = mmap(addr, len, PROT_READ | PROT_WRITE, flags | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 			 -1, 0);

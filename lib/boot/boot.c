@@ -188,6 +188,8 @@ static int do_boot(const char *cmdline)
 		if (!nmm_layout.arena[i].nr_ranges)
 			nmm_layout.arena[i].memfd = -1;
 	int e = nmm_cmdline_parse(cmdline, &nmm_params, err, sizeof(err));
+	if (!e)
+		nmm_fault_apply_boot(nmm_params.fault);   /* before anything that may fail on purpose */
 	if (!e) {
 		e = nmm_numa_topology_load(&nmm_topo, nmm_params.fake);
 		if (e)

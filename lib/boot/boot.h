@@ -18,6 +18,8 @@
 #include <numamm/numamm.h>
 #include <numamm/numa.h>
 
+#include "../fault/fault.h"
+
 #define NMM_MAX_RANGES 16        /* physical ranges per node */
 #define NMM_MAX_MEMMAP 32        /* memmap= tokens */
 #define NMM_CMDLINE_MAX 1024
@@ -61,6 +63,7 @@ struct nmm_boot_params {
 	bool slab_nomerge;                     /* slab_nomerge: never merge caches */
 	char slub_debug[256];                  /* slub_debug=OPTIONS[,cache,...] */
 	uint64_t vmalloc;                      /* vmalloc=SIZE: the vmalloc range, 0 = 32G */
+	struct nmm_fault_boot fault[NMM_NR_FAULT_POINTS];   /* fail_page_alloc=, failslab=, ... */
 };
 
 /**

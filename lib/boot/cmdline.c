@@ -121,6 +121,17 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 					     "lowmem", "highmem", "memblock", "populate", "min_free_kbytes",
 					     "watermark_scale_factor", "page_grouping", "hotplug", "slab",
 					     "slab_nomerge", "slab_merge", "slub_debug", "vmalloc" };
+	int fault_point = nmm_fault_point_by_name(key);
+	if (fault_point >= 0) {
+		/* fail_page_alloc=<interval>,<probability>,<space>,<times>[,flags] (lib/fault). */
+		char why[160];
+		if (!val)
+			return bad(c, "missing '=<interval>,<probability>,<space>,<times>'");
+		if (nmm_fault_parse(fault_point, val, &p->fault[fault_point].attr, why, sizeof(why)))
+			return bad(c, why);
+		p->fault[fault_point].given = true;
+		return 0;
+	}
 	bool is_known = false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		is_known |= !strcmp(key, known[i]);

@@ -22,6 +22,7 @@
 #include <numamm/malloc.h>
 #include <numamm/numamm.h>
 
+#include "fault/fault.h"
 #include "slab/slab.h"
 #include "internal.h"
 
@@ -68,6 +69,17 @@ static void parse_policy(const char *v)
 		}
 	}
 	fprintf(stderr, "numamm-malloc: NUMAMM_POLICY=%s: unknown (local, interleave or bind:N); using local\n", v);
+}
+
+/* fail_malloc armed: every allocation takes malloc_slow, where the point is (the fast path tests
+ * only the state, so it pays nothing while the point is off); disarmed: back to the fast path. */
+static void fault_malloc_hook(bool armed)
+{
+	int from = armed ? MALLOC_UP : MALLOC_UP_POLICY;
+	if (!armed && malloc_cfg.policy != POLICY_LOCAL)
+		return;
+	__atomic_compare_exchange_n(&malloc_state, &from, armed ? MALLOC_UP_POLICY : MALLOC_UP, false,
+				    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
 static void bad_free_abort(const void *obj, unsigned long caller)
@@ -140,6 +152,7 @@ void malloc_boot(void)
 		else
 			trim_threshold = (size_t)v;
 	}
+	nmm_fault_malloc_hook = fault_malloc_hook;
 	const char *line = getenv("NUMAMM_MALLOC_BOOT");
 	if (!line)
 		line = getenv("NUMAMM_BOOT");
@@ -167,7 +180,8 @@ void malloc_boot(void)
 		pthread_atfork(fork_prepare, fork_parent, fork_child);
 		if (malloc_cfg.stats_at_exit)
 			atexit(stats_at_exit);
-		next = malloc_cfg.policy == POLICY_LOCAL ? MALLOC_UP : MALLOC_UP_POLICY;
+		next = malloc_cfg.policy == POLICY_LOCAL && !nmm_fault_on(NMM_FAULT_MALLOC) ? MALLOC_UP
+											     : MALLOC_UP_POLICY;
 	}
 	malloc_depth--;
 	__atomic_store_n(&malloc_state, next, __ATOMIC_RELEASE);

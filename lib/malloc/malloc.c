@@ -24,6 +24,7 @@
 #include <numamm/linux/slab.h>
 #include <numamm/numamm.h>
 
+#include "fault/fault.h"
 #include "internal.h"
 
 #define PAGE 4096UL
@@ -56,12 +57,18 @@ static void *arena_alloc(size_t n, gfp_t gfp)
 }
 
 /* Every allocation that is not the fast path: @align > 16 only from the memalign family. */
-static noinline void *malloc_slow(size_t n, size_t align, bool zero)
+static noinline void *malloc_slow(size_t n, size_t align, bool zero, const void *caller)
 {
 	int st = __atomic_load_n(&malloc_state, __ATOMIC_ACQUIRE);
 	if (st == MALLOC_DOWN && !malloc_depth) {
 		malloc_boot();
 		st = __atomic_load_n(&malloc_state, __ATOMIC_ACQUIRE);
+	}
+	/* fail_malloc: the program's allocations only (numamm's own go to the early heap). */
+	if (nmm_fault_on(NMM_FAULT_MALLOC) && (st == MALLOC_UP || st == MALLOC_UP_POLICY) && !malloc_depth &&
+	    nmm_should_fail(NMM_FAULT_MALLOC, n, (uintptr_t)caller, false)) {
+		errno = ENOMEM;
+		return NULL;
 	}
 	void *p;
 	if (st == MALLOC_LIBC && !malloc_depth) {
@@ -109,7 +116,7 @@ void *malloc(size_t n)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return malloc_slow(n, 0, false);
+	return malloc_slow(n, 0, false, CALLER());
 }
 
 /* Which of ours is @p? 0 arena, 1 early, 2 direct, 3 libc's, -1 nobody's. */
@@ -215,7 +222,7 @@ void *calloc(size_t nmemb, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return malloc_slow(n, 0, true);
+	return malloc_slow(n, 0, true, CALLER());
 }
 
 size_t malloc_usable_size(void *p)
@@ -281,6 +288,11 @@ void *realloc(void *p, size_t n)
 		return realloc_move(p, old, n);
 	case OWN_DIRECT:
 		if (n > MALLOC_KMALLOC_MAX) {
+			if (nmm_fault_on(NMM_FAULT_MALLOC) && !malloc_depth &&
+			    nmm_should_fail(NMM_FAULT_MALLOC, n, (uintptr_t)CALLER(), false)) {
+				errno = ENOMEM;
+				return NULL;
+			}
 			void *q = direct_realloc(p, n);
 			if (!q)
 				errno = ENOMEM;
@@ -306,15 +318,15 @@ void *reallocarray(void *p, size_t nmemb, size_t size)
 	return realloc(p, n);
 }
 
-static void *aligned_slow(size_t align, size_t n)
+static void *aligned_slow(size_t align, size_t n, const void *caller)
 {
 	if (align <= MALLOC_ALIGNMENT)
-		return malloc(n);
+		align = 0;
 	if (n > SIZE_MAX - align) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	return malloc_slow(n, align, false);
+	return malloc_slow(n, align, false, caller);
 }
 
 void *memalign(size_t align, size_t n)
@@ -325,7 +337,7 @@ void *memalign(size_t align, size_t n)
 	}
 	if (align & (align - 1))                    /* glibc rounds up to a power of two */
 		align = 1UL << (64 - __builtin_clzl(align));
-	return aligned_slow(align, n);
+	return aligned_slow(align, n, CALLER());
 }
 
 void *aligned_alloc(size_t align, size_t n)
@@ -334,7 +346,7 @@ void *aligned_alloc(size_t align, size_t n)
 		errno = EINVAL;
 		return NULL;
 	}
-	return aligned_slow(align, n);
+	return aligned_slow(align, n, CALLER());
 }
 
 int posix_memalign(void **out, size_t align, size_t n)
@@ -342,7 +354,7 @@ int posix_memalign(void **out, size_t align, size_t n)
 	if (!align || (align & (align - 1)) || align % sizeof(void *))
 		return EINVAL;
 	int saved = errno;
-	void *p = aligned_slow(align, n);
+	void *p = aligned_slow(align, n, CALLER());
 	if (!p)
 		return ENOMEM;
 	errno = saved;
@@ -350,7 +362,7 @@ int posix_memalign(void **out, size_t align, size_t n)
 	return 0;
 }
 
-void *valloc(size_t n) { return aligned_slow(PAGE, n); }
+void *valloc(size_t n) { return aligned_slow(PAGE, n, CALLER()); }
 
 void *pvalloc(size_t n)
 {
@@ -358,5 +370,5 @@ void *pvalloc(size_t n)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return aligned_slow(PAGE, (n + PAGE - 1) & ~(PAGE - 1));
+	return aligned_slow(PAGE, (n + PAGE - 1) & ~(PAGE - 1), CALLER());
 }

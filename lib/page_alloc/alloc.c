@@ -19,6 +19,7 @@
 #include <numamm/linux/gfp.h>
 
 #include "../boot/boot.h"
+#include "../fault/fault.h"
 #include "../trace/events.h"
 #include "fastpath.h"
 #include "internal.h"
@@ -26,6 +27,7 @@
 extern bool nmm_mobility_grouping;
 
 #define MAX_RECLAIM_RETRIES 16
+#define _RET_IP_ ((uintptr_t)__builtin_return_address(0))
 
 struct alloc_context {
 	struct zonelist *zonelist;
@@ -296,9 +298,11 @@ static noinline struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int orde
 	return NULL;
 }
 
-struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, void *nodemask)
+/* __alloc_pages with the caller of the API entry point, for fail_page_alloc's call-site filter.
+ * Out of line: the fast paths reach it with one tail call. */
+static noinline struct page *alloc_pages_ip(gfp_t gfp, unsigned int order, int preferred_nid,
+					    uintptr_t caller)
 {
-	(void)nodemask;   /* numamm has no nodemask_t yet: NULL means all nodes */
 	if (unlikely(order > MAX_ORDER)) {
 		if (!(gfp & __GFP_NOWARN))
 			warn_alloc(gfp, order, preferred_nid, "order > MAX_ORDER (10)");
@@ -322,6 +326,9 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, voi
 		warn_alloc(gfp, order, preferred_nid, "invalid node");
 		return NULL;
 	}
+	/* prepare_alloc_pages: a forced failure is NULL at once, no warn_alloc (the verbose line). */
+	if (nmm_fault_on(NMM_FAULT_PAGE_ALLOC) && should_fail_alloc_page(gfp, order, caller))
+		return NULL;
 	ac.preferred_nid = preferred_nid;
 	ac.migratetype = nmm_mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE;
 	ac.zonelist = &NODE_DATA(preferred_nid)->node_zonelists[(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK
@@ -333,15 +340,27 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, voi
 	return page;
 }
 
-/* The order-0 fast path: no call made on it, everything else one tail call away. */
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid, void *nodemask)
+{
+	(void)nodemask;   /* numamm has no nodemask_t yet: NULL means all nodes */
+	return alloc_pages_ip(gfp, order, preferred_nid, _RET_IP_);
+}
+
+/* The order-0 fast path: no call made on it, everything else one tail call away. @caller is
+ * only read on the way out (one load of the return address before the jump). */
+static __always_inline struct page *alloc_pages_caller(gfp_t gfp, unsigned int order, uintptr_t caller)
 {
 	if (likely(!order && !(gfp & NMM_GFP_NOFAST) && !NMM_FAST_TRACED(mm_page_alloc))) {
 		struct page *page;
 		if (likely(nmm_alloc_page_fast(gfp, &page)))
 			return page;
 	}
-	return __alloc_pages(gfp, order, NUMA_NO_NODE, NULL);
+	return alloc_pages_ip(gfp, order, NUMA_NO_NODE, caller);
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages_caller(gfp, order, _RET_IP_);
 }
 
 /* alloc_page() and __free_page() start on a cache line, so their fast paths span two lines
@@ -354,35 +373,37 @@ __aligned(64) struct page *nmm_alloc_page(gfp_t gfp)
 		if (likely(nmm_alloc_page_fast(gfp, &page)))
 			return page;
 	}
-	return __alloc_pages(gfp, 0, NUMA_NO_NODE, NULL);
+	return alloc_pages_ip(gfp, 0, NUMA_NO_NODE, _RET_IP_);
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
+	uintptr_t caller = _RET_IP_;
 	if (nid == NUMA_NO_NODE)
-		return alloc_pages(gfp, order);
+		return alloc_pages_caller(gfp, order, caller);
 	/* The local node is what the fast path serves: take it when asked for explicitly too. But
 	 * "local" is the CPU the fast path runs on, and the thread may have moved to another
 	 * node's CPU since numa_node_id() (or its hint was stale): a page of another node goes
 	 * back and the zonelist walk of @nid decides. */
 	if (nid == numa_node_id()) {
-		struct page *page = alloc_pages(gfp, order);
+		struct page *page = alloc_pages_caller(gfp, order, caller);
 		if (likely(!page || page_to_nid(page) == nid))
 			return page;
 		__free_pages(page, order);
 	}
-	return __alloc_pages(gfp, order, nid, NULL);
+	return alloc_pages_ip(gfp, order, nid, caller);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 {
-	struct page *page = alloc_pages(gfp & ~__GFP_HIGHMEM, order);
+	struct page *page = alloc_pages_caller(gfp & ~__GFP_HIGHMEM, order, _RET_IP_);
 	return page ? (unsigned long)page_address(page) : 0;
 }
 
 unsigned long get_zeroed_page(gfp_t gfp)
 {
-	return __get_free_pages(gfp | __GFP_ZERO, 0);
+	struct page *page = alloc_pages_caller((gfp | __GFP_ZERO) & ~__GFP_HIGHMEM, 0, _RET_IP_);
+	return page ? (unsigned long)page_address(page) : 0;
 }
 
 /* free_the_page - checks, then the pcp list (orders 0..3) or the buddy lists. */
@@ -600,7 +621,8 @@ void *alloc_pages_exact_nid(int nid, size_t size, gfp_t gfp)
 			warn_alloc(gfp, order, nid, "alloc_pages_exact: size above MAX_ORDER");
 		return NULL;
 	}
-	struct page *page = __alloc_pages((gfp | __GFP_COMP) & ~(__GFP_COMP | __GFP_HIGHMEM), order, nid, NULL);
+	struct page *page = alloc_pages_ip((gfp | __GFP_COMP) & ~(__GFP_COMP | __GFP_HIGHMEM), order, nid,
+					   _RET_IP_);
 	return make_alloc_exact(page, order, size);
 }
 

@@ -421,6 +421,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p
 	if (!size)
 		return 0;
 	if (s->ops->alloc_bulk && !(s->flags & SLAB_DEBUG_FLAGS)) {
+		/* One failslab decision for the batch; the loop below decides per object. */
+		if (nmm_fault_on(NMM_FAULT_SLAB) && should_failslab(s->object_size, gfp, _RET_IP_))
+			return 0;
 		int n = s->ops->alloc_bulk(s, gfp, size, p);
 		if (n && (gfp & __GFP_ZERO))
 			for (size_t i = 0; i < size; i++)

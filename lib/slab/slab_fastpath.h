@@ -5,6 +5,7 @@
 #ifndef NUMAMM_LIB_SLAB_SLAB_FASTPATH_H
 #define NUMAMM_LIB_SLAB_SLAB_FASTPATH_H
 
+#include "../fault/fault.h"
 #include "../trace/slab_events.h"
 #include "slab.h"
 #include "slab_classic_fast.h"
@@ -19,6 +20,10 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 	 * slab_classic_fast.h: a pop from the CPU's array cache); anything else, including the
 	 * first allocation of a CPU, goes to the back end. */
 	void *obj = NULL;
+	/* failslab (mm/failslab.c, slab_pre_alloc_hook): every entry but the inline fast paths
+	 * comes here, and those are diverted here while failslab is armed (lib/fault/fault.h). */
+	if (nmm_fault_on(NMM_FAULT_SLAB) && should_failslab(s->object_size, gfp, caller))
+		return NULL;
 	if (likely(node == NUMA_NO_NODE)) {
 		if (likely(s->fast == SLAB_FAST_SLUB))
 			obj = slub_alloc_fast(s);

@@ -21,6 +21,7 @@
 
 #include "../boot/boot.h"
 #include "../page_alloc/internal.h"
+#include "../fault/fault.h"
 #include "../trace/vmalloc_events.h"
 #include "internal.h"
 
@@ -113,9 +114,16 @@ static int area_fill_small(struct vmap_area *va, unsigned long size, gfp_t gfp, 
 	struct map_batch mb = { .addr = va->va_start, .prot = prot };
 	struct nmm_vm_pte *pte = vm_pte(va->va_start);
 	unsigned long n = size >> PAGE_SHIFT, done = 0;
+	/* fail_vmalloc decides page by page: armed, runs are one page long. */
+	bool inject = nmm_fault_on(NMM_FAULT_VMALLOC);
 	while (done < n && o < nr) {
 		struct page *first;
 		unsigned long want = n - done;
+		if (unlikely(inject)) {
+			if (nmm_should_fail(NMM_FAULT_VMALLOC, PAGE_SIZE, (uintptr_t)va->caller, gfp & __GFP_NOWARN))
+				break;
+			want = 1;
+		}
 		unsigned int k = vm_alloc_run(order[o], gfp, want > (1U << 30) ? 1U << 30 : (unsigned int)want,
 					      &first);
 		if (!k) {
@@ -155,6 +163,9 @@ static int area_fill_huge(struct vmap_area *va, unsigned long size, gfp_t gfp, i
 	while (done < n && o < nr) {
 		struct page *page = NULL;
 		struct vm_file_ref r;
+		if (nmm_fault_on(NMM_FAULT_VMALLOC) &&
+		    nmm_should_fail(NMM_FAULT_VMALLOC, VM_HUGE_SIZE, (uintptr_t)va->caller, true))
+			break;
 		if (vm_node_is_hugetlb(order[o]))
 			page = alloc_pages_node(order[o], gfp, VM_HUGE_ORDER);
 		if (!page) {
