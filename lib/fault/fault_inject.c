@@ -97,11 +97,13 @@ static unsigned int random_percent(void)
 	return (unsigned int)(((x * 0x2545F4914F6CDD1DULL) >> 32) % 100);
 }
 
-/* times: take one failure unless none are left (atomic_dec_not_zero; -1 stays -1). */
-static bool take_one(int *times)
+/* times: take one failure unless none are left (atomic_dec_not_zero; -1 stays -1); *@was gets
+ * the count before, which the verbose line shows as the kernel's does. */
+static bool take_one(int *times, int *was)
 {
 	int t = LD(*times);
 	while (t != 0) {
+		*was = t;
 		if (t == -1)
 			return true;
 		if (__atomic_compare_exchange_n(times, &t, t - 1, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
@@ -110,7 +112,7 @@ static bool take_one(int *times)
 	return false;
 }
 
-static void fail_dump(const struct fault_point *p, uintptr_t caller)
+static void fail_dump(const struct fault_point *p, uintptr_t caller, long space, int times)
 {
 	Dl_info di;
 	char where[160] = "";
@@ -119,7 +121,7 @@ static void fail_dump(const struct fault_point *p, uintptr_t caller)
 			 (unsigned long)(caller - (uintptr_t)di.dli_saddr));
 	fprintf(stderr, "numamm: FAULT_INJECTION: forcing a failure. name %s, interval %lu, probability %u, "
 		"space %ld, times %d, caller %#lx%s\n", p->name, LD(p->attr.interval), LD(p->attr.probability),
-		LD(p->space), LD(p->times), (unsigned long)caller, where);
+		space, times, (unsigned long)caller, where);
 }
 
 bool nmm_should_fail(int point, size_t size, uintptr_t caller, bool quiet)
@@ -148,12 +150,13 @@ bool nmm_should_fail(int point, size_t size, uintptr_t caller, bool quiet)
 		return false;
 	if (prob < 100 && random_percent() >= prob)
 		return false;
-	if (!take_one(&p->times))
+	int times;
+	if (!take_one(&p->times, &times))
 		return false;
 	__atomic_fetch_add(&p->injected, 1, __ATOMIC_RELAXED);
 	ST(p->last_caller, caller);
 	if (LD(p->attr.verbose) && !quiet)
-		fail_dump(p, caller);
+		fail_dump(p, caller, sp, times);
 	return true;
 }
 
