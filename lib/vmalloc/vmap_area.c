@@ -199,12 +199,10 @@ struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align, unsig
 {
 	if (align < PAGE_SIZE)
 		align = PAGE_SIZE;
-	if (nmm_fault_on(NMM_FAULT_VMAP_AREA) &&
-	    nmm_should_fail(NMM_FAULT_VMAP_AREA, size, (uintptr_t)caller, nowarn)) {
-		trace_alloc_vmap_area(0, size, align, nmm_vmalloc_start, nmm_vmalloc_end, 1);
-		return NULL;
-	}
-	for (int attempt = 0; attempt < 2; attempt++) {
+	/* fail_vmap_area: as if the range were full (the same warning follows). */
+	bool injected = nmm_fault_on(NMM_FAULT_VMAP_AREA) &&
+			nmm_should_fail(NMM_FAULT_VMAP_AREA, size, (uintptr_t)caller, nowarn);
+	for (int attempt = 0; attempt < 2 && !injected; attempt++) {
 		pthread_mutex_lock(&vmap_area_lock);
 		struct vmap_area *va = nmm_vm_ptes && va_spare_refill() ? find_fit(size, align) : NULL;
 		if (va) {
