@@ -33,7 +33,9 @@ enum nmm_fault_point {
  * @probability: percent of eligible calls that fail, 0..100; 0 turns the point off.
  * @interval: only every @interval-th eligible call may fail (0 and 1: every call).
  * @times: failures left; -1 = no limit, 0 = no more failures.
- * @space: bytes of allocations that pass before any failure (each call spends its size).
+ * @space: how much is allocated before any failure: each call spends its size, and a call
+ *         bigger than what is left may fail. In pages for page_alloc (as the kernel), in
+ *         bytes for every other point.
  * @verbose: 0 silent, 1 (or more) one "FAULT_INJECTION: forcing a failure." line per failure.
  * @task_filter: fail only in threads that called nmm_fault_make_it_fail(true).
  * @require_start: with @require_end: fail only calls whose caller (the return address of the

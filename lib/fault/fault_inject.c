@@ -22,8 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <numamm/linux/mm.h>
-
 #include "../trace/events.h"
 #include "../trace/slab_events.h"
 #include "fault.h"
@@ -171,7 +169,8 @@ bool should_fail_alloc_page(gfp_t gfp, unsigned int order, uintptr_t caller)
 		return false;
 	if (order < LD(p->attr.min_order))
 		return false;
-	return nmm_should_fail(NMM_FAULT_PAGE_ALLOC, (size_t)PAGE_SIZE << order, caller, gfp & __GFP_NOWARN);
+	/* The kernel counts fail_page_alloc's space in pages. */
+	return nmm_should_fail(NMM_FAULT_PAGE_ALLOC, (size_t)1 << order, caller, gfp & __GFP_NOWARN);
 }
 
 bool should_failslab(size_t size, gfp_t gfp, uintptr_t caller)
@@ -357,7 +356,7 @@ int nmm_fault_parse(int point, const char *val, struct nmm_fault_attr *out, char
 			break;
 		case 2:
 			if (v < 0 || v > (1LL << 50)) {
-				snprintf(why, whylen, "space must be 0..2^50 bytes");
+				snprintf(why, whylen, "space must be 0..2^50");
 				return -EINVAL;
 			}
 			out->space = (long)v;

@@ -65,13 +65,14 @@ int main(void)
 	run(N, GFP_KERNEL, 0, &failed);
 	CHECK_EQ(failed, N);
 
-	/* space: 5 pages' worth passes 4 calls (each spends a page), the 5th fails. */
+	/* space (pages, at fail_page_alloc): 5 passes 4 calls (each spends a page), the 5th
+	 * fails. */
 	a = ft_always(1);
-	a.space = 5 * PAGE_SIZE;
+	a.space = 5;
 	ft_set(NMM_FAULT_PAGE_ALLOC, a);
 	CHECK_EQ(run(N, GFP_KERNEL, 0, &failed), 1ULL << 4);
 	/* an order-2 call spends 4 pages: with 9 pages of space, calls 1 and 2 pass, 3 fails */
-	a.space = 9 * PAGE_SIZE;
+	a.space = 9;
 	ft_set(NMM_FAULT_PAGE_ALLOC, a);
 	CHECK_EQ(run(8, GFP_KERNEL, 2, &failed), 1ULL << 2);
 

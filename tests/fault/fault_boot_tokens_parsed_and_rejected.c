@@ -68,7 +68,7 @@ int main(void)
 	expect_bad("failslab=1,-5,0,1", "probability must be 0..100");
 	expect_bad("failslab=x,1,0,1", "interval 'x' is not a number in 'failslab=x,1,0,1'");
 	expect_bad("failslab=-1,1,0,1", "interval must be >= 0");
-	expect_bad("fail_vmalloc=1,10,-4096,1", "space must be 0..2^50 bytes");
+	expect_bad("fail_vmalloc=1,10,-4096,1", "space must be 0..2^50");
 	expect_bad("fail_vmalloc=1,10,0,-2", "times must be -1 (no limit) or 0..2^30");
 	expect_bad("fail_vmalloc=1,10,0,1x", "times '1x' is not a number");
 	expect_bad("failslab=1,10,0,1,verbose=9", "verbose must be 0..2");
