@@ -63,7 +63,7 @@ struct nmm_fault_attr {
 	unsigned int min_order;
 };
 
-/* struct nmm_fault_stats - what a point did since it was last set. */
+/* struct nmm_fault_stats - what a point did since it was last armed. */
 struct nmm_fault_stats {
 	unsigned long calls;      /* eligible calls that reached the interval/probability test */
 	unsigned long injected;   /* failures forced */
@@ -71,7 +71,8 @@ struct nmm_fault_stats {
 };
 
 /**
- * nmm_fault_set - configure a point; counters and statistics restart.
+ * nmm_fault_set - configure a point; its counters restart, and so do its statistics when it
+ * is armed (turned off, it keeps them, so a test can read them afterwards).
  * @point: an enum nmm_fault_point
  * @attr: the attributes, or NULL to turn the point off
  * Context: any thread, before or after boot; a call in flight at another thread may still see
@@ -87,7 +88,7 @@ int nmm_fault_get(int point, struct nmm_fault_attr *attr);
 /* nmm_fault_stats - the point's counts. Return: 0 or -EINVAL. */
 int nmm_fault_stats(int point, struct nmm_fault_stats *st);
 
-/* nmm_fault_injected - failures forced at @point since it was set (0 for a bad point). */
+/* nmm_fault_injected - failures forced at @point since it was armed (0 for a bad point). */
 unsigned long nmm_fault_injected(int point);
 
 /* nmm_fault_reset - every point off, every count zero. */

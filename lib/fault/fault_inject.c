@@ -252,10 +252,11 @@ int nmm_fault_set(int point, const struct nmm_fault_attr *attr)
 	ST(p->count, 0UL);
 	ST(p->space, attr->space);
 	ST(p->times, attr->times);
-	ST(p->calls, 0UL);
-	ST(p->injected, 0UL);
-	ST(p->last_caller, (uintptr_t)0);
 	if (now) {
+		/* Statistics restart when a point is armed; turned off, it keeps them for reading. */
+		ST(p->calls, 0UL);
+		ST(p->injected, 0UL);
+		ST(p->last_caller, (uintptr_t)0);
 		__atomic_store_n(&p->attr.probability, attr->probability, __ATOMIC_RELEASE);
 		__atomic_or_fetch(&nmm_fault_armed.mask, bit, __ATOMIC_SEQ_CST);
 	}
@@ -304,8 +305,12 @@ unsigned long nmm_fault_injected(int point)
 
 void nmm_fault_reset(void)
 {
-	for (int i = 0; i < NMM_NR_FAULT_POINTS; i++)
+	for (int i = 0; i < NMM_NR_FAULT_POINTS; i++) {
 		nmm_fault_set(i, NULL);
+		ST(points[i].calls, 0UL);
+		ST(points[i].injected, 0UL);
+		ST(points[i].last_caller, (uintptr_t)0);
+	}
 }
 
 void nmm_fault_apply_boot(const struct nmm_fault_boot *fb)
