@@ -184,7 +184,11 @@ void malloc_boot(void)
 											     : MALLOC_UP_POLICY;
 	}
 	malloc_depth--;
-	__atomic_store_n(&malloc_state, next, __ATOMIC_RELEASE);
+	__atomic_store_n(&malloc_state, next, __ATOMIC_SEQ_CST);
+	/* fail_malloc armed while we booted: its hook found no MALLOC_UP to divert. */
+	unsigned int armed = __atomic_load_n(&nmm_fault_armed.mask, __ATOMIC_SEQ_CST);
+	if (next == MALLOC_UP && (armed & (1U << NMM_FAULT_MALLOC)))
+		fault_malloc_hook(true);
 }
 
 /* ---- introspection ---- */

@@ -4,7 +4,8 @@
  * coherent buffers on the RAM stand-in device — checks every NULL and frees what it got. Run
  * with the N-th call of one point failing (fail_page_alloc, failslab, fail_vmalloc,
  * fail_vmap_area), for every N up to a run where nothing failed, under each slab back end (on
- * shmem nodes, two THP nodes with the vmalloc pool, and a node with highmem):
+ * shmem nodes, two THP nodes with the vmalloc pool, and a node with highmem; and SLUB with every
+ * debug check on every cache):
  * after each run the free page count, the vmalloc areas and the device's mappings are as before. */
 #include <numamm/linux/dma-mapping.h>
 #include <numamm/linux/dmapool.h>
@@ -89,13 +90,13 @@ static void workload(void)
 
 int main(void)
 {
-	const char *backends[] = { "slub", "slab", "slob" };
+	const char *backends[] = { "slub", "slab", "slob", "slub" };
 	const char *layouts[] = { "mem=64M backing=shmem", "numa=fake=2 mem=64M backing=thp",
-				  "mem=64M backing=shmem highmem=16M" };
+				  "mem=64M backing=shmem highmem=16M", "mem=64M backing=shmem slub_debug=FZPU" };
 	const int points[] = { NMM_FAULT_PAGE_ALLOC, NMM_FAULT_SLAB, NMM_FAULT_VMALLOC, NMM_FAULT_VMAP_AREA };
 	static const u64 bar_start[1] = { 0xfe000000 }, bar_size[1] = { 1 << 20 };
 	char line[128];
-	for (int b = 0; b < 3; b++) {
+	for (int b = 0; b < 4; b++) {
 		snprintf(line, sizeof(line), "%s slab=%s", layouts[b], backends[b]);
 		ft_boot(line);
 		pdev = nmm_io_ramdev_open("0000:00:08.0", 0x1234, 0x11e8, bar_start, bar_size, 1);

@@ -3,7 +3,8 @@
  * leaves what the program holds untouched (realloc keeps the old block, free still works);
  * failslab fails small mallocs (kmalloc) but not the big ones (their own mmap). The task filter
  * confines failures to a thread that opted in; disarmed, allocation works again and the point
- * is no longer consulted. Each forced failure is one FAULT_INJECTION line with verbose. */
+ * is no longer consulted. Each forced failure is one FAULT_INJECTION line with verbose. Armed
+ * from the boot line (NUMAMM_MALLOC_BOOT), the point works from the first allocation on. */
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -47,8 +48,29 @@ static void *opted_in(void *arg)
 	return NULL;
 }
 
-int main(void)
+/* Booted by its first malloc with fail_malloc=50,100,0,1 on NUMAMM_MALLOC_BOOT: the 50th
+ * allocation after boot fails, whoever makes it (the loader and stdio make a few first). */
+static int boot_line_child(void)
 {
+	int failed = 0;
+	for (int i = 0; i < 200; i++) {
+		errno = 0;
+		void *p = malloc(24);
+		failed += !p && errno == ENOMEM;
+		free(p);
+	}
+	struct nmm_fault_stats st;
+	if (nmm_fault_stats(NMM_FAULT_MALLOC, &st) || st.injected != 1 || failed != 1) {
+		fprintf(stderr, "child: %d of its mallocs failed, %lu injected\n", failed, st.injected);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "child"))
+		return boot_line_child();
 	char *p = malloc(100), *big = malloc(200 * 1024);
 	REQUIRE(p && big);
 	memcpy(p, "kept", 5);
@@ -147,5 +169,15 @@ int main(void)
 
 	free(p);
 	free(big);
+
+	/* From the boot line: armed while the malloc boots, so its fast path is diverted too. */
+	char cmd[4200];
+	char self[4096];
+	ssize_t n2 = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	REQUIRE(n2 > 0);
+	self[n2] = '\0';
+	snprintf(cmd, sizeof(cmd), "NUMAMM_MALLOC_BOOT='backing=thp hugepages=off mem=64M "
+		 "fail_malloc=50,100,0,1' '%s' child", self);
+	CHECK_EQ(system(cmd), 0);
 	return test_done();
 }
