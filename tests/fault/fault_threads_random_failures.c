@@ -11,7 +11,7 @@
 #define SLOTS 64
 
 static struct kmem_cache *cache;
-static volatile int stop;
+static int stop;
 static unsigned long failures[2];
 
 static void *worker(void *arg)
@@ -20,7 +20,7 @@ static void *worker(void *arg)
 	void *slot[SLOTS] = { 0 };
 	int kind[SLOTS] = { 0 };
 	unsigned int seed = 12345u + (unsigned int)id;
-	for (int i = 0; i < ITERS || !stop; i++) {
+	for (int i = 0; i < ITERS || !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) {
 		int s = (int)(rand_r(&seed) % SLOTS);
 		if (slot[s]) {
 			switch (kind[s]) {
@@ -101,7 +101,7 @@ int main(void)
 		}
 		nanosleep(&ts, NULL);
 	}
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	fprintf(stderr, "%lu failures forced, %lu allocations failed\n", injected, failures[0] + failures[1]);
