@@ -27,9 +27,22 @@ static void workload(void)
 	for (int i = 0; i < 40; i++)
 		if (i & 1 ? d : a)
 			o[i] = kmem_cache_alloc(i & 1 ? d : a, GFP_KERNEL | __GFP_NOWARN);
+	/* The last node's objects (remote on numa=fake=2: SLAB's alien arrays, SLUB's node
+	 * partial lists), freed from here. */
+	void *rn[10] = { 0 };
+	for (int i = 0; i < 10 && a; i++)
+		rn[i] = kmem_cache_alloc_node(a, GFP_KERNEL | __GFP_NOWARN, nr_node_ids - 1);
 	for (int i = 0; i < 40; i++)
 		if (o[i])
 			kmem_cache_free(i & 1 ? d : a, o[i]);
+	for (int i = 0; i < 10; i++)
+		if (rn[i])
+			kmem_cache_free(a, rn[i]);
+	void *kn[8];
+	for (int i = 0; i < 8; i++)
+		kn[i] = kmalloc_node(200 << (i % 4), GFP_KERNEL | __GFP_NOWARN, nr_node_ids - 1);
+	for (int i = 0; i < 8; i++)
+		kfree(kn[i]);
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(d);
 
