@@ -57,7 +57,9 @@ int nmm_fault_parse(int point, const char *val, struct nmm_fault_attr *out, char
 /* nmm_fault_point_by_name - the point named @name (a boot token), or -1. */
 int nmm_fault_point_by_name(const char *name);
 
-/* The malloc layer hears of fail_malloc being armed or disarmed (lib/malloc registers it). */
-extern void (*nmm_fault_malloc_hook)(bool armed);
+/* Layers whose fast paths test no semaphore hear of their point being armed or disarmed and
+ * divert those fast paths themselves: SLAB's array caches (failslab), the drop-in malloc
+ * (fail_malloc). Called with the fault lock held, after the point's bit changed. */
+extern void (*nmm_fault_divert_hook[NMM_NR_FAULT_POINTS])(bool armed);
 
 #endif

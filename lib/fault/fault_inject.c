@@ -27,7 +27,7 @@
 #include "fault.h"
 
 struct nmm_fault_armed nmm_fault_armed;
-void (*nmm_fault_malloc_hook)(bool armed);
+void (*nmm_fault_divert_hook[NMM_NR_FAULT_POINTS])(bool armed);
 
 enum { HAS_GFP = 1, HAS_HIGHMEM = 2, HAS_ORDER = 4 };
 
@@ -194,13 +194,11 @@ static void divert(int point, int delta)
 		__atomic_add_fetch(&NMM_TRACE_SEMAPHORE(kmem_cache_alloc), delta, __ATOMIC_SEQ_CST);
 		__atomic_add_fetch(&NMM_TRACE_SEMAPHORE(kmalloc), delta, __ATOMIC_SEQ_CST);
 		break;
-	case NMM_FAULT_MALLOC:
-		if (nmm_fault_malloc_hook)
-			nmm_fault_malloc_hook(delta > 0);
-		break;
 	default:
 		break;   /* vmalloc, vmap areas, arenas: no fast path */
 	}
+	if (nmm_fault_divert_hook[point])
+		nmm_fault_divert_hook[point](delta > 0);
 }
 
 static int check_attr(const struct fault_point *p, const struct nmm_fault_attr *a)

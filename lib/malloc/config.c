@@ -152,7 +152,7 @@ void malloc_boot(void)
 		else
 			trim_threshold = (size_t)v;
 	}
-	nmm_fault_malloc_hook = fault_malloc_hook;
+	nmm_fault_divert_hook[NMM_FAULT_MALLOC] = fault_malloc_hook;
 	const char *line = getenv("NUMAMM_MALLOC_BOOT");
 	if (!line)
 		line = getenv("NUMAMM_BOOT");

@@ -16,11 +16,19 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../fault/fault.h"
 #include "../page_alloc/internal.h"
 #include "slab_classic.h"
 #include "slab_classic_fast.h"
 
 int slabc_nr_cpus;
+int slabc_alloc_cpus;
+
+/* failslab armed or disarmed: the alloc fast path's bound (see slab_classic.h). */
+static void slabc_fault_divert(bool armed)
+{
+	__atomic_store_n(&slabc_alloc_cpus, armed ? 0 : slabc_nr_cpus, __ATOMIC_RELAXED);
+}
 bool slabc_rseq_used;
 static unsigned int slabc_nr_caches;    /* under slab_mutex (create/release hold it) */
 
@@ -262,6 +270,8 @@ static void slabc_free_struct(struct kmem_cache *s)
 static int slabc_cache_create(struct kmem_cache *s)
 {
 	slabc_nr_cpus = nmm_nr_cpu_ids;
+	nmm_fault_divert_hook[NMM_FAULT_SLAB] = slabc_fault_divert;
+	slabc_fault_divert(nmm_fault_on(NMM_FAULT_SLAB));
 	struct slabc_cache *c = slab_meta_zalloc(sizeof(*c), NUMA_NO_NODE);
 	if (!c)
 		return -ENOMEM;

@@ -166,6 +166,9 @@ static inline struct slabc_cache *slabc(const struct kmem_cache *s)
 }
 
 extern int slabc_nr_cpus;               /* per-CPU arrays in s->cpu */
+extern int slabc_alloc_cpus;            /* the alloc fast path's bound: slabc_nr_cpus, or 0 while
+					 * failslab is armed (every allocation to the slow path,
+					 * where failslab decides) */
 
 static inline struct array_cache *slabc_cpu_ac(const struct kmem_cache *s, unsigned int cpu)
 {

@@ -20,7 +20,7 @@ static __always_inline bool slabc_alloc_fast(struct kmem_cache *s, void **obj)
 #if SLABC_HAVE_RSEQ
 	struct rseq *rs = nmm_rseq_area();
 	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-	if (unlikely((unsigned int)cpu >= (unsigned int)slabc_nr_cpus))
+	if (unlikely((unsigned int)cpu >= (unsigned int)slabc_alloc_cpus))
 		return false;
 	return ac_pop_rseq(rs, cpu, slabc_cpu_ac(s, (unsigned int)cpu), obj);
 #else

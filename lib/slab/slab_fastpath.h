@@ -20,21 +20,25 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 	 * slab_classic_fast.h: a pop from the CPU's array cache); anything else, including the
 	 * first allocation of a CPU, goes to the back end. */
 	void *obj = NULL;
-	/* failslab (mm/failslab.c, slab_pre_alloc_hook): every entry but the inline fast paths
-	 * comes here, and those are diverted here while failslab is armed (lib/fault/fault.h). */
-	if (nmm_fault_on(NMM_FAULT_SLAB) && should_failslab(s->object_size, gfp, caller))
-		return NULL;
+	/* failslab (mm/failslab.c, slab_pre_alloc_hook) decides every allocation that misses the
+	 * inline fast paths; those are diverted here while it is armed (lib/fault/fault.h): SLUB's
+	 * entry points by their trace semaphores (their pop below is then skipped), SLAB's array
+	 * cache pop by its CPU bound (slabc_alloc_cpus), so neither fast path tests anything new. */
 	if (likely(node == NUMA_NO_NODE)) {
-		if (likely(s->fast == SLAB_FAST_SLUB))
-			obj = slub_alloc_fast(s);
-		else if (s->fast == SLAB_FAST_SLAB && !slabc_alloc_fast(s, &obj))
+		if (likely(s->fast == SLAB_FAST_SLUB)) {
+			if (!nmm_fault_on(NMM_FAULT_SLAB))
+				obj = slub_alloc_fast(s);
+		} else if (s->fast == SLAB_FAST_SLAB && !slabc_alloc_fast(s, &obj)) {
 			obj = NULL;
+		}
 	}
 	if (likely(obj)) {
 		if (unlikely(gfp & __GFP_ZERO))
 			memset(obj, 0, s->object_size);
 		return obj;
 	}
+	if (nmm_fault_on(NMM_FAULT_SLAB) && should_failslab(s->object_size, gfp, caller))
+		return NULL;
 	return __slab_alloc_slow(s, gfp, node, caller);
 }
 
