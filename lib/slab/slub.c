@@ -289,12 +289,16 @@ new_slab:
 		return obj;
 
 	/* Nothing held while the page allocator runs: direct reclaim calls the slab shrinker,
-	 * which drains every CPU, and may allocate from this very cache. */
+	 * which drains every CPU, and may allocate from this very cache. Slabs deactivated above
+	 * (an empty CPU slab of another node) wait in x->discard: relocking must keep them. */
+	struct slab *discard = x->discard;
 	slub_ctx_unlock(x);
 	bool fallback;
 	slab = slub_new_slab(s, gfp, node == NUMA_NO_NODE && (gfp & __GFP_THISNODE) ? numa_node_id() : node,
 			     &fallback);
-	if (!slub_ctx_lock(x, s)) {
+	bool locked = slub_ctx_lock(x, s);
+	x->discard = discard;
+	if (!locked) {
 		if (slab)
 			slub_discard_later(x, slab);     /* nowhere to put it */
 		return NULL;
