@@ -207,6 +207,22 @@ static double run_phase(double seconds, uint64_t salt)
 	return elapsed;
 }
 
+/* Settle and snapshot until two snapshots agree: kswapd may still be finishing a pass. */
+static void settled_snapshot(struct soak_snapshot *snap)
+{
+	struct soak_snapshot again;
+	soak_settle();
+	soak_snapshot_take(snap);
+	for (int i = 0; i < 10; i++) {
+		usleep(20000);
+		soak_settle();
+		soak_snapshot_take(&again);
+		if (!memcmp(&again, snap, sizeof(again)))
+			return;
+		*snap = again;
+	}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: numamm-soak [THREADS] [SECONDS] [SEED]\n"
@@ -294,9 +310,8 @@ int main(int argc, char **argv)
 	struct soak_snapshot start, end;
 	if (warmup_s > 0)
 		run_phase(warmup_s, 1000);
-	soak_settle();
+	settled_snapshot(&start);
 	soak_check_all("after the warm-up");
-	soak_snapshot_take(&start);
 	unsigned long freed0, scans0;
 	soak_shrink_stats(&freed0, &scans0);
 	unsigned long direct0 = nmm_reclaim_stat_direct, kswapd0 = nmm_reclaim_stat_kswapd;
@@ -305,9 +320,8 @@ int main(int argc, char **argv)
 			(long)nr_free_pages(), start.slab_objects, start.nr_caches);
 
 	double elapsed = run_phase(soak_opt.seconds, 1);
-	soak_settle();
+	settled_snapshot(&end);
 	soak_check_all("at the end");
-	soak_snapshot_take(&end);
 	bool same = soak_snapshot_same(&start, &end);
 	unsigned long freed, scans;
 	soak_shrink_stats(&freed, &scans);

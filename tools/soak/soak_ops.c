@@ -222,7 +222,7 @@ static bool alloc_kmalloc_item(struct soak_thread *t, struct soak_item *it)
 	void *p;
 	if (how < 2)
 		p = kzalloc(it->size, gfp);
-	else if (how == 2 && !getenv("SOAK_EXP2"))
+	else if (how == 2)
 		p = kmalloc_node(it->size, gfp, mem_nodes[soak_below(t, (unsigned int)nr_mem_nodes)]);
 	else
 		p = kmalloc(it->size, gfp);
@@ -583,7 +583,6 @@ static unsigned long soak_shrink_scan(struct shrinker *sh, struct shrink_control
 	(void)sh;
 	/* kswapd (or any thread outside a batch) must not run while the checker walks. */
 	bool outside = !in_batch;
-	if (getenv("SOAK_EXP1") && in_batch) return SHRINK_STOP;
 	if (outside && pthread_rwlock_tryrdlock(&soak_quiesce))
 		return SHRINK_STOP;
 	unsigned long got = shrink_evict(sc->nr_to_scan);
