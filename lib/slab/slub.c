@@ -587,6 +587,8 @@ static int slub_cache_shutdown(struct kmem_cache *s)
 
 static void slub_cache_release(struct kmem_cache *s)
 {
+	/* The front unpublished @s: a thread that found it before in its exit flush is done. */
+	slub_threads_sync();
 	struct slub_cache *sc = slub_priv(s);
 	if (s->cpu)
 		slab_meta_free(s->cpu, (size_t)nmm_nr_cpu_ids * sizeof(struct kmem_cache_cpu));
