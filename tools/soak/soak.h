@@ -133,6 +133,8 @@ struct soak_snapshot {
 	unsigned long slab_pages;
 	unsigned long vmalloc_areas, vmalloc_pages, vmalloc_pool_pages;
 	int nr_caches;
+	unsigned long cache_active[256];   /* by cache id (ids below 256), to name the culprit */
+	char cache_name[256][32];
 };
 bool soak_check_all(const char *when);      /* quiesced walkers; false (and reported) on a break */
 void soak_settle(void);                     /* give back every cached page: pcp, slabs, vmalloc */

@@ -85,6 +85,10 @@ void soak_snapshot_take(struct soak_snapshot *snap)
 		s->ops->get_info(s, &si);
 		snap->slab_objects += si.active_objs;
 		snap->nr_caches++;
+		if (s->id < 256) {
+			snap->cache_active[s->id] = si.active_objs;
+			snprintf(snap->cache_name[s->id], sizeof(snap->cache_name[0]), "%s", s->name);
+		}
 	}
 	pthread_mutex_unlock(&slab_mutex);
 	struct nmm_vmalloc_stats vs;
@@ -113,6 +117,11 @@ bool soak_snapshot_same(const struct soak_snapshot *a, const struct soak_snapsho
 		same = false;                                                                     \
 	}
 	SAME(slab_objects, "active slab objects");
+	for (int id = 0; id < 256; id++)
+		if (a->cache_active[id] != b->cache_active[id])
+			fprintf(stderr, "numamm-soak: cache %s: %lu active objects at the start, %lu at the end\n",
+				b->cache_name[id][0] ? b->cache_name[id] : a->cache_name[id], a->cache_active[id],
+				b->cache_active[id]);
 	SAME(slab_pages, "slab pages");
 	SAME(nr_caches, "slab caches");
 	SAME(vmalloc_areas, "vmalloc areas");

@@ -285,7 +285,9 @@ static void print_summary(double elapsed, const struct soak_snapshot *a, bool sa
 	       total.count[SOAK_REALLOCS], total.count[SOAK_REALLOC_FAILS],
 	       total.count[SOAK_CROSS_FREES], total.count[SOAK_CACHE_CREATES], total.count[SOAK_THREADS],
 	       total.count[SOAK_KMAPS], total.count[SOAK_THISNODE], total.count[SOAK_SHRINK_ADDS], freed,
-	       scans, nmm_reclaim_stat_direct, nmm_reclaim_stat_kswapd, nmm_alloc_fail_count,
+	       scans, __atomic_load_n(&nmm_reclaim_stat_direct, __ATOMIC_RELAXED),
+	       __atomic_load_n(&nmm_reclaim_stat_kswapd, __ATOMIC_RELAXED),
+	       __atomic_load_n(&nmm_alloc_fail_count, __ATOMIC_RELAXED),
 	       soak_checks_done, same ? "yes" : "NO", (long)nr_free_pages(), a->slab_objects,
 	       a->vmalloc_areas, soak_violations);
 	fflush(stdout);
@@ -314,7 +316,8 @@ int main(int argc, char **argv)
 	soak_check_all("after the warm-up");
 	unsigned long freed0, scans0;
 	soak_shrink_stats(&freed0, &scans0);
-	unsigned long direct0 = nmm_reclaim_stat_direct, kswapd0 = nmm_reclaim_stat_kswapd;
+	unsigned long direct0 = __atomic_load_n(&nmm_reclaim_stat_direct, __ATOMIC_RELAXED),
+		      kswapd0 = __atomic_load_n(&nmm_reclaim_stat_kswapd, __ATOMIC_RELAXED);
 	if (soak_opt.verbose)
 		fprintf(stderr, "numamm-soak: warm-up done, %ld free pages, %lu slab objects in %d caches\n",
 			(long)nr_free_pages(), start.slab_objects, start.nr_caches);
@@ -325,8 +328,9 @@ int main(int argc, char **argv)
 	bool same = soak_snapshot_same(&start, &end);
 	unsigned long freed, scans;
 	soak_shrink_stats(&freed, &scans);
-	if (require_reclaim && scans == scans0 && nmm_reclaim_stat_direct == direct0 &&
-	    nmm_reclaim_stat_kswapd == kswapd0)
+	if (require_reclaim && scans == scans0 &&
+	    __atomic_load_n(&nmm_reclaim_stat_direct, __ATOMIC_RELAXED) == direct0 &&
+	    __atomic_load_n(&nmm_reclaim_stat_kswapd, __ATOMIC_RELAXED) == kswapd0)
 		soak_fail("--require-reclaim: no reclaim ran during the soak (boot with a smaller mem=)");
 	print_summary(elapsed, &end, same);
 	soak_ops_exit();

@@ -560,7 +560,7 @@ static unsigned long shrink_evict(unsigned long n)
 		list_move(shrink_lru.next, &victims);
 		got++;
 	}
-	shrink_nr -= got;
+	__atomic_store_n(&shrink_nr, shrink_nr - got, __ATOMIC_RELAXED);   /* count_objects reads it unlocked */
 	pthread_mutex_unlock(&shrink_lock);
 	while (!list_empty(&victims)) {
 		struct shrink_item *si = list_first_entry(&victims, struct shrink_item, lru);
@@ -611,7 +611,7 @@ static void shrink_add(struct soak_thread *t)
 	fill(si + 1, size - sizeof(*si), si->id);
 	pthread_mutex_lock(&shrink_lock);
 	list_add_tail(&si->lru, &shrink_lru);
-	shrink_nr++;
+	__atomic_store_n(&shrink_nr, shrink_nr + 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&shrink_lock);
 	t->count[SOAK_SHRINK_ADDS]++;
 }
