@@ -194,6 +194,7 @@ static void *kswapd_main(void *arg)
 		}
 		__atomic_fetch_add(&nmm_reclaim_stat_kswapd, freed, __ATOMIC_RELAXED);
 		reclaim_thread_idle();
+		drain_all_pages(NULL);   /* the slabs that flush freed: out of our magazines too */
 		pthread_mutex_lock(&k->lock);
 	}
 	pthread_mutex_unlock(&k->lock);

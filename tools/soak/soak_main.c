@@ -26,7 +26,7 @@
 
 #include "soak.h"
 
-#define DEFAULT_BOOT "mem=256M numa=fake=2 highmem=32M hugepages=off"
+#define DEFAULT_BOOT "mem=96M numa=fake=2 highmem=16M hugepages=off"
 #define BATCH 64
 #define MAX_HELD 256
 
@@ -163,8 +163,9 @@ static void *checker_main(void *arg)
 	return NULL;
 }
 
-/* One phase: workers, churn and checker for @seconds. Return: the elapsed time. */
-static double run_phase(double seconds, uint64_t salt)
+/* One phase: workers, churn and checker for @seconds (and, @until_reclaim, until kswapd ran).
+ * Return: the elapsed time. */
+static double run_phase(double seconds, uint64_t salt, bool until_reclaim)
 {
 	int n = soak_opt.threads;
 	struct soak_thread *w = calloc((size_t)n, sizeof(*w));
@@ -189,7 +190,10 @@ static double run_phase(double seconds, uint64_t salt)
 		fprintf(stderr, "numamm-soak: cannot start the churn or checker thread\n");
 		exit(1);
 	}
-	while (now_s() - t0 < seconds)
+	/* The warm-up also waits for reclaim to have run (up to 30 s): kswapd then exists and has
+	 * made its own per-thread structures, which it keeps for its life. */
+	while (now_s() - t0 < seconds ||
+	       (until_reclaim && now_s() - t0 < 30 && !__atomic_load_n(&nmm_reclaim_stat_kswapd, __ATOMIC_RELAXED)))
 		usleep(20000);
 	__atomic_store_n(&soak_stop, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < n; i++)
@@ -311,7 +315,7 @@ int main(int argc, char **argv)
 	}
 	struct soak_snapshot start, end;
 	if (warmup_s > 0)
-		run_phase(warmup_s, 1000);
+		run_phase(warmup_s, 1000, true);
 	settled_snapshot(&start);
 	soak_check_all("after the warm-up");
 	unsigned long freed0, scans0;
@@ -322,7 +326,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "numamm-soak: warm-up done, %ld free pages, %lu slab objects in %d caches\n",
 			(long)nr_free_pages(), start.slab_objects, start.nr_caches);
 
-	double elapsed = run_phase(soak_opt.seconds, 1);
+	double elapsed = run_phase(soak_opt.seconds, 1, false);
 	settled_snapshot(&end);
 	soak_check_all("at the end");
 	bool same = soak_snapshot_same(&start, &end);
