@@ -14,6 +14,7 @@
  * start elsewhere. Checked in the QEMU guests (tools/vm/run-guest 2node, 4node, memless, vfio).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <hwloc.h>
 #include <limits.h>
 #include <numa.h>
@@ -127,6 +128,22 @@ static int real_distance(int from, int to)
 		}
 	}
 	return from == to ? 10 : 20;  /* the kernel's LOCAL_DISTANCE / REMOTE_DISTANCE */
+}
+
+/* Node memory, distances and hugepage pools come from sysfs files; with no file descriptor
+ * left (RLIMIT_NOFILE) every read fails and the nodes would look empty. Say why instead. */
+static int files_readable(void)
+{
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	int e = errno;
+	if (e != EMFILE && e != ENFILE)
+		return 0;
+	fprintf(stderr, "numa: cannot read the topology from sysfs: %s\n", strerror(e));
+	return -e;
 }
 
 static void read_node_memory(struct nmm_numa_node *nd, hwloc_obj_t obj)
@@ -354,6 +371,9 @@ int nmm_numa_topology_load(struct nmm_numa_topology *topo, int fake)
 		ret = -ENODEV;
 		goto out;
 	}
+	ret = files_readable();
+	if (ret)
+		goto out;
 	ret = load_nodes(topo, hw);
 	if (ret)
 		goto out;

@@ -46,7 +46,7 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, i
 		min -= min / 4;
 	free_pages -= (1L << order) - 1;
 	if (!(alloc_flags & ALLOC_HARDER))
-		free_pages -= (long)z->nr_reserved_highatomic;
+		free_pages -= (long)__atomic_load_n(&z->nr_reserved_highatomic, __ATOMIC_RELAXED);
 	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
 		return false;
 	if (!order)
@@ -109,12 +109,14 @@ void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 static void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
 {
 	unsigned long max = zone_managed_pages(zone) / 100 + pageblock_nr_pages;
-	if (READ_ONCE(zone->nr_reserved_highatomic) >= max)
+	/* Changed under zone->lock, read without it (watermark checks): relaxed atomics. */
+	if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) >= max)
 		return;
 	spin_lock(&zone->lock);
 	int mt = get_pageblock_migratetype(page);
 	if (zone->nr_reserved_highatomic < max && mt < MIGRATE_PCPTYPES) {
-		zone->nr_reserved_highatomic += pageblock_nr_pages;
+		__atomic_store_n(&zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + pageblock_nr_pages,
+				 __ATOMIC_RELAXED);
 		set_pageblock_migratetype(page, MIGRATE_HIGHATOMIC);
 		/* Free blocks already in the pageblock move to the highatomic lists. */
 		unsigned long start = page_to_pfn(page) & ~(pageblock_nr_pages - 1);
@@ -139,7 +141,7 @@ static bool unreserve_highatomic_pageblocks(struct alloc_context *ac)
 	struct zoneref *zr;
 	struct zone *zone;
 	for_each_zone_zonelist(zone, zr, ac->zonelist, ac->highest_zoneidx) {
-		if (!READ_ONCE(zone->nr_reserved_highatomic))
+		if (!__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED))
 			continue;
 		spin_lock(&zone->lock);
 		for (unsigned int o = 0; o <= MAX_ORDER; o++) {
@@ -149,7 +151,8 @@ static bool unreserve_highatomic_pageblocks(struct alloc_context *ac)
 				struct page *pb = pfn_to_page(page_to_pfn(p) & ~(pageblock_nr_pages - 1));
 				if (get_pageblock_migratetype(p) == MIGRATE_HIGHATOMIC &&
 				    zone->nr_reserved_highatomic >= pageblock_nr_pages) {
-					zone->nr_reserved_highatomic -= pageblock_nr_pages;
+					__atomic_store_n(&zone->nr_reserved_highatomic,
+							 zone->nr_reserved_highatomic - pageblock_nr_pages, __ATOMIC_RELAXED);
 					set_pageblock_migratetype(pb, ac->migratetype);
 				}
 				list_move(&p->lru, &zone->free_area[o].free_list[ac->migratetype]);

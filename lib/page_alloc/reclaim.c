@@ -89,6 +89,24 @@ static unsigned long do_shrink_slab(struct shrink_control *sc, struct shrinker *
 	return freed;
 }
 
+static void (*reclaim_idle_flush)(void);   /* under shrinker_lock */
+
+void nmm_reclaim_set_idle_flush(void (*fn)(void))
+{
+	pthread_mutex_lock(&shrinker_lock);
+	reclaim_idle_flush = fn;
+	pthread_mutex_unlock(&shrinker_lock);
+}
+
+/* kswapd after a pass: the frees its shrinkers made sit in its own caches; give them back. */
+static void reclaim_thread_idle(void)
+{
+	pthread_mutex_lock(&shrinker_lock);
+	if (reclaim_idle_flush)
+		reclaim_idle_flush();
+	pthread_mutex_unlock(&shrinker_lock);
+}
+
 unsigned long shrink_slab(gfp_t gfp_mask, int nid, int priority)
 {
 	unsigned long freed = 0;
@@ -175,6 +193,8 @@ static void *kswapd_main(void *arg)
 			drain_all_pages(NULL);
 		}
 		__atomic_fetch_add(&nmm_reclaim_stat_kswapd, freed, __ATOMIC_RELAXED);
+		reclaim_thread_idle();
+		drain_all_pages(NULL);   /* the slabs that flush freed: out of our magazines too */
 		pthread_mutex_lock(&k->lock);
 	}
 	pthread_mutex_unlock(&k->lock);

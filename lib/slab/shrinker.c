@@ -51,12 +51,24 @@ static struct shrinker slab_shrinker = {
 	.batch = 32,
 };
 
+/* kswapd's shrinkers free objects into kswapd's own per-thread caches (without rseq), which
+ * nobody else may flush while the thread lives: it flushes them itself after each pass. */
+static void slab_reclaim_idle(void)
+{
+	if (slab_ops && slab_ops->thread_flush)
+		slab_ops->thread_flush();
+}
+
 int slab_shrinker_register(void)
 {
-	return register_shrinker(&slab_shrinker, "slab");
+	int e = register_shrinker(&slab_shrinker, "slab");
+	if (!e)
+		nmm_reclaim_set_idle_flush(slab_reclaim_idle);
+	return e;
 }
 
 void slab_shrinker_unregister(void)
 {
+	nmm_reclaim_set_idle_flush(NULL);
 	unregister_shrinker(&slab_shrinker);
 }

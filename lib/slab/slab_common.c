@@ -43,22 +43,34 @@ void slab_report(struct kmem_cache *s, const char *fmt, ...)
 	fprintf(stderr, "numamm: slab %s: %s\n", s ? s->name : "(none)", msg);
 }
 
+/* Ids are reserved under slab_mutex while a cache is made, and published in slab_cache_by_id
+ * only once the back end has set it up: thread-exit flushes and SLOB's header lookups read the
+ * table without slab_mutex and must never see a half-made cache (or one being released). */
+static bool cache_id_reserved[NMM_SLAB_MAX_CACHES];
+
 static int cache_id_get(struct kmem_cache *s)
 {
 	for (unsigned int i = 0; i < NMM_SLAB_MAX_CACHES; i++) {
-		if (!slab_cache_by_id[i]) {
+		if (!slab_cache_by_id[i] && !cache_id_reserved[i]) {
+			cache_id_reserved[i] = true;
 			s->id = i;
 			s->thread_off = (unsigned long)i * NMM_SLAB_THREAD_ENTRY;
-			__atomic_store_n(&slab_cache_by_id[i], s, __ATOMIC_RELEASE);
 			return 0;
 		}
 	}
 	return -ENOSPC;
 }
 
+static void cache_id_publish(struct kmem_cache *s)
+{
+	__atomic_store_n(&slab_cache_by_id[s->id], s, __ATOMIC_RELEASE);
+}
+
+/* Unpublish before the back end releases the cache (its readers then skip it), free the id. */
 static void cache_id_put(struct kmem_cache *s)
 {
 	__atomic_store_n(&slab_cache_by_id[s->id], NULL, __ATOMIC_RELEASE);
+	cache_id_reserved[s->id] = false;
 }
 
 /* calculate_alignment (mm/slab_common.c): cache-line alignment shrinks for small objects so two
@@ -234,6 +246,7 @@ struct kmem_cache *__kmem_cache_create_flags(const char *name, unsigned int size
 		goto out_id;
 	if (s->flags & SLAB_DEBUG_FLAGS)
 		s->fast = SLAB_FAST_NONE;       /* every object passes debug.c */
+	cache_id_publish(s);
 	list_add_tail(&s->list, &slab_caches);
 	pthread_mutex_unlock(&slab_mutex);
 	return s;
@@ -312,8 +325,8 @@ static int shutdown_cache(struct kmem_cache *s)
 		slab_rcu_barrier();             /* slabs freed by the shutdown */
 	list_del(&s->list);
 	slab_debug_release(s);
-	s->ops->cache_release(s);
 	cache_id_put(s);
+	s->ops->cache_release(s);
 	cache_free_struct(s);
 	return 0;
 }
@@ -588,8 +601,8 @@ void nmm_slab_release(void)
 		s->ops->cache_shutdown(s);      /* live objects die with the arena */
 		list_del(&s->list);
 		slab_debug_release(s);
-		s->ops->cache_release(s);
 		cache_id_put(s);
+		s->ops->cache_release(s);
 		cache_free_struct(s);
 	}
 	slab_up = false;

@@ -289,12 +289,16 @@ new_slab:
 		return obj;
 
 	/* Nothing held while the page allocator runs: direct reclaim calls the slab shrinker,
-	 * which drains every CPU, and may allocate from this very cache. */
+	 * which drains every CPU, and may allocate from this very cache. Slabs deactivated above
+	 * (an empty CPU slab of another node) wait in x->discard: relocking must keep them. */
+	struct slab *discard = x->discard;
 	slub_ctx_unlock(x);
 	bool fallback;
 	slab = slub_new_slab(s, gfp, node == NUMA_NO_NODE && (gfp & __GFP_THISNODE) ? numa_node_id() : node,
 			     &fallback);
-	if (!slub_ctx_lock(x, s)) {
+	bool locked = slub_ctx_lock(x, s);
+	x->discard = discard;
+	if (!locked) {
 		if (slab)
 			slub_discard_later(x, slab);     /* nowhere to put it */
 		return NULL;
@@ -583,6 +587,8 @@ static int slub_cache_shutdown(struct kmem_cache *s)
 
 static void slub_cache_release(struct kmem_cache *s)
 {
+	/* The front unpublished @s: a thread that found it before in its exit flush is done. */
+	slub_threads_sync();
 	struct slub_cache *sc = slub_priv(s);
 	if (s->cpu)
 		slab_meta_free(s->cpu, (size_t)nmm_nr_cpu_ids * sizeof(struct kmem_cache_cpu));

@@ -194,6 +194,7 @@ static inline void slub_discard_later(struct slub_ctx *x, struct slab *slab)
 extern bool slub_rseq_usable;
 void slub_cpu_setup(void);
 bool slub_ctx_lock(struct slub_ctx *x, struct kmem_cache *s);
+void slub_threads_sync(void);
 void slub_ctx_unlock(struct slub_ctx *x);
 void slub_ctx_done(struct slub_ctx *x);
 void slub_flush_all_cpus(struct kmem_cache *s, struct slub_ctx *discard);

@@ -48,10 +48,22 @@ static pthread_once_t slub_key_once = PTHREAD_ONCE_INIT;
 void slub_cpu_setup(void)
 {
 #if NMM_HAVE_RSEQ_MAG
-	slub_rseq_usable = nmm_mag_fence_available();
+	bool usable = nmm_mag_fence_available();
 #else
-	slub_rseq_usable = false;
+	bool usable = false;
 #endif
+	/* Written only when it changes: fast paths of other threads read it while caches are
+	 * created (the answer is the same for the life of the process). */
+	if (__atomic_load_n(&slub_rseq_usable, __ATOMIC_RELAXED) != usable)
+		__atomic_store_n(&slub_rseq_usable, usable, __ATOMIC_RELAXED);
+}
+
+/* slub_threads_sync - wait until no thread is walking its table (thread exit, flushes): a
+ * cache unpublished from slab_cache_by_id before this is seen by none of them afterwards. */
+void slub_threads_sync(void)
+{
+	pthread_mutex_lock(&slub_threads_lock);
+	pthread_mutex_unlock(&slub_threads_lock);
 }
 
 void slub_stat_nolock(struct kmem_cache *s, enum slub_stat_item item)

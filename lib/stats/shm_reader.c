@@ -35,8 +35,8 @@ int nmm_stats_proc_stat(int pid, uint64_t *starttime, char *state)
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ESRCH;
+	if (fd < 0)   /* out of fds is not "no such process" (callers report the errno) */
+		return errno == EMFILE || errno == ENFILE ? -errno : -ESRCH;
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)

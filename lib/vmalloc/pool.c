@@ -156,14 +156,20 @@ static struct vm_pool_block *pool_grow(struct vm_pool *p, int nid, gfp_t gfp)
 		char name[40];
 		snprintf(name, sizeof(name), "numamm-vmalloc-node%d", nid);
 		p->fd = memfd_create(name, MFD_CLOEXEC);
-		if (p->fd < 0)
+		if (p->fd < 0) {
+			fprintf(stderr, "numamm: vmalloc: node %d: cannot create the pool's 4 KiB memfd: %s\n",
+				nid, strerror(errno));
 			goto fail_block;
+		}
 	}
 	if (p->nr_free_slots) {
 		b->off = p->free_slots[--p->nr_free_slots];
 	} else {
-		if (ftruncate(p->fd, (off_t)(p->file_size + VM_HUGE_SIZE)))
+		if (ftruncate(p->fd, (off_t)(p->file_size + VM_HUGE_SIZE))) {
+			fprintf(stderr, "numamm: vmalloc: node %d: cannot grow the pool's memfd: %s\n", nid,
+				strerror(errno));
 			goto fail_block;
+		}
 		b->off = p->file_size;
 		p->file_size += VM_HUGE_SIZE;
 	}
@@ -176,7 +182,10 @@ static struct vm_pool_block *pool_grow(struct vm_pool *p, int nid, gfp_t gfp)
 		restore_backing(nid, addr, len);
 		goto fail_slot;
 	}
-	if (nmm_numa_bind(addr, len, a->phys_node)) {
+	int be = nmm_numa_bind(addr, len, a->phys_node);
+	if (be) {
+		fprintf(stderr, "numamm: vmalloc: node %d: mbind of a pool block failed: %s\n", nid,
+			strerror(-be));
 		restore_backing(nid, addr, len);
 		goto fail_slot;
 	}

@@ -52,4 +52,10 @@ void unregister_shrinker(struct shrinker *shrinker);
  * Return: objects freed. Used by direct reclaim, kswapd and tests. */
 unsigned long shrink_slab(gfp_t gfp_mask, int nid, int priority);
 
+/* nmm_reclaim_set_idle_flush - @fn (NULL: none) runs in a kswapd thread after each pass, with
+ * the shrinkers' lock held: the slab layer gives back what that thread's own object caches hold
+ * (per-thread tables when rseq is off), so an idle kswapd pins no slab. Returns once no kswapd
+ * runs the previous one. numamm's own extension. */
+void nmm_reclaim_set_idle_flush(void (*fn)(void));
+
 #endif
