@@ -25,6 +25,7 @@
 #include "fault/fault.h"
 #include "slab/slab.h"
 #include "internal.h"
+#include "mcache.h"
 
 #define DEFAULT_BOOT "backing=thp hugepages=off mem=64M hotplug=64G"
 
@@ -93,6 +94,7 @@ static void bad_free_abort(const void *obj, unsigned long caller)
 static void fork_prepare(void)
 {
 	malloc_depth++;
+	mcache_atfork_prepare();
 	nmm_fork_prepare();
 	direct_atfork_prepare();
 }
@@ -101,6 +103,7 @@ static void fork_parent(void)
 {
 	direct_atfork_parent();
 	nmm_fork_parent();
+	mcache_atfork_parent();
 	malloc_depth--;
 }
 
@@ -108,6 +111,7 @@ static void fork_child(void)
 {
 	direct_atfork_child();
 	nmm_fork_child();
+	mcache_atfork_child();
 	malloc_depth--;
 }
 
@@ -182,6 +186,8 @@ void malloc_boot(void)
 			atexit(stats_at_exit);
 		next = malloc_cfg.policy == POLICY_LOCAL && !nmm_fault_on(NMM_FAULT_MALLOC) ? MALLOC_UP
 											     : MALLOC_UP_POLICY;
+		if (next == MALLOC_UP && !malloc_cfg.debug)
+			mcache_init();
 	}
 	malloc_depth--;
 	__atomic_store_n(&malloc_state, next, __ATOMIC_SEQ_CST);
@@ -213,6 +219,7 @@ size_t malloc_release_free_pages(void)
 	if (!malloc_is_up())
 		return 0;
 	malloc_depth++;
+	mcache_drain();                     /* cached objects back to their slabs first */
 	int nid;
 	for_each_online_node(nid)
 		shrink_slab(GFP_KERNEL, nid, 0);    /* empty slabs back to the page allocator */

@@ -78,6 +78,7 @@ void direct_atfork_child(void);
 
 /* malloc.c */
 void malloc_bad_pointer(const char *fn, const void *p, const void *caller);
+void malloc_double_free(const void *p, const void *caller);
 int malloc_node_for_alloc(void);                   /* NUMA_NO_NODE for the local policy */
 
 size_t malloc_release_free_pages(void);            /* config.c: bytes given back to the OS */

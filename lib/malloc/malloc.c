@@ -26,6 +26,7 @@
 
 #include "fault/fault.h"
 #include "internal.h"
+#include "mcache.h"
 
 #define PAGE 4096UL
 #define MALLOC_GFP (GFP_KERNEL | __GFP_NOWARN)
@@ -108,8 +109,11 @@ static noinline void *malloc_slow(size_t n, size_t align, bool zero, const void 
 void *malloc(size_t n)
 {
 	if (likely(fast_ok()) && likely(n <= MALLOC_KMALLOC_MAX)) {
+		void *p;
+		if (mcache_pop(kmalloc_size(n), &p))
+			return p;
 		malloc_depth++;
-		void *p = kmalloc(kmalloc_size(n), MALLOC_GFP);
+		p = kmalloc(kmalloc_size(n), MALLOC_GFP);
 		malloc_depth--;
 		if (likely(p))
 			return p;
@@ -157,6 +161,14 @@ void malloc_bad_pointer(const char *fn, const void *p, const void *caller)
 			"called from %p; ignored (NUMAMM_MALLOC_DEBUG=1)\n", fn, p, caller);
 }
 
+/* A free the per-CPU cache's key caught (mcache.h): glibc's tcache words and glibc's end. */
+void malloc_double_free(const void *p, const void *caller)
+{
+	(void)caller;
+	fprintf(stderr, "free(): double free detected (%p)\n", p);
+	abort();
+}
+
 static noinline void free_slow(void *p, const void *caller)
 {
 	switch (owner_of(p, NULL)) {
@@ -195,6 +207,8 @@ static noinline void free_aligned(void *p)
 void free(void *p)
 {
 	if (likely(virt_addr_valid(p))) {
+		if (mcache_push(p, CALLER()))
+			return;
 		if (unlikely(!((uintptr_t)p & (PAGE - 1)))) {
 			free_aligned(p);
 			return;
@@ -214,8 +228,11 @@ void *calloc(size_t nmemb, size_t size)
 		return NULL;
 	}
 	if (likely(fast_ok()) && likely(n <= MALLOC_KMALLOC_MAX)) {
+		void *p;
+		if (mcache_pop(kmalloc_size(n), &p))
+			return p;
 		malloc_depth++;
-		void *p = kmalloc(kmalloc_size(n), MALLOC_GFP);
+		p = kmalloc(kmalloc_size(n), MALLOC_GFP);
 		malloc_depth--;
 		if (likely(p))
 			return memset(p, 0, n);

@@ -259,30 +259,11 @@ static void do_kfree(const void *p, unsigned long caller, const char *fn)
 		slab_free(s, (void *)p, caller, fn);
 }
 
-/*
- * kfree_slab_cache - the cache of the slab page holding the linear-map address @p, or NULL for
- * anything else (NULL, ZERO_SIZE_PTR, below the linear map, holes, non-slab pages, SLOB's shared
- * pages): a bounds check and three loads; @p itself is not read. Highmem addresses find pages
- * that are never slabs.
- */
+/* kfree_slab_cache - the cache of the slab holding @p (nmm_linear_slab), or NULL. */
 static __always_inline struct kmem_cache *kfree_slab_cache(const void *p)
 {
-	uintptr_t off = (uintptr_t)p - nmm_linear_base;
-	unsigned long sec = off >> SECTION_SIZE_BITS;
-	if (unlikely(sec >= nmm_nr_sections))
-		return NULL;
-	uintptr_t map = nmm_section_map[sec];
-	if (unlikely(!map))
-		return NULL;
-	struct page *page = (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
-	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
-	if (unlikely(flags & (1UL << PG_tail))) {
-		page = (struct page *)(__atomic_load_n(&page->compound_head, __ATOMIC_RELAXED) - 1);
-		flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
-	}
-	if (unlikely(!(flags & (1UL << PG_slab))))
-		return NULL;
-	return __atomic_load_n(&page_slab(page)->slab_cache, __ATOMIC_RELAXED);
+	struct slab *slab = nmm_linear_slab(p);
+	return slab ? __atomic_load_n(&slab->slab_cache, __ATOMIC_RELAXED) : NULL;
 }
 
 static noinline void kfree_slow(const void *p, unsigned long caller)

@@ -112,6 +112,32 @@ static inline struct slab *virt_to_slab(const void *obj)
 	return PageSlab(page) ? page_slab(page) : NULL;
 }
 
+/*
+ * nmm_linear_slab - the slab whose pages hold the linear-map address @p, or NULL for anything
+ * else (NULL, ZERO_SIZE_PTR, below the linear map, holes, non-slab pages, SLOB's shared pages):
+ * a bounds check and three loads; @p itself is not read, so any pointer may be asked about.
+ * Highmem addresses find pages that are never slabs. kfree's and free()'s fast paths.
+ */
+static __always_inline struct slab *nmm_linear_slab(const void *p)
+{
+	uintptr_t off = (uintptr_t)p - nmm_linear_base;
+	unsigned long sec = off >> SECTION_SIZE_BITS;
+	if (unlikely(sec >= nmm_nr_sections))
+		return NULL;
+	uintptr_t map = nmm_section_map[sec];
+	if (unlikely(!map))
+		return NULL;
+	struct page *page = (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
+	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	if (unlikely(flags & (1UL << PG_tail))) {
+		page = (struct page *)(__atomic_load_n(&page->compound_head, __ATOMIC_RELAXED) - 1);
+		flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	}
+	if (unlikely(!(flags & (1UL << PG_slab))))
+		return NULL;
+	return page_slab(page);
+}
+
 struct slabinfo;
 struct kmem_cache;
 

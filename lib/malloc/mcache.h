@@ -1,0 +1,128 @@
+/* lib/malloc/mcache.h - free()'s per-CPU object cache: a magazine (lib/percpu/mag.h) per CPU and
+ * size class in front of the kmalloc caches, pushed by free() and popped by malloc() inside rseq
+ * critical sections — no lock, no atomic, and no trip through SLUB when a program frees objects
+ * of slabs that are not its CPU's active slab (random frees in a big working set, the larson
+ * pattern: SLUB's slow free and refill paths cost ~60 ns a pair there, the magazine ~10).
+ *
+ * Which objects may enter (mcache_push), all checked from the slab page, never from the object:
+ *   - the kmalloc-64 … kmalloc-8k caches only (MC_NR classes, each a power of two >= 64): such
+ *     objects are whole cache lines, so handing a freed one to the freeing CPU never makes two
+ *     CPUs write one line (Hoard's passive false sharing, the cache-scratch test). 16, 32, 96
+ *     and 192 byte objects share lines and take SLUB's path, which returns them to their slab;
+ *   - object starts (a power-of-two size divides the offset; anything else is kfree()'s to
+ *     report);
+ *   - objects of the calling CPU's node: the magazine only ever holds local memory, so malloc's
+ *     pop stays NUMA-local; a remote object goes home through SLUB.
+ * A freed object carries mc_key in its second word while it sits in a magazine; a free that finds
+ * the key searches the CPU's magazine and reports a double free instead of caching it twice
+ * (glibc's tcache does the same). Magazines hold at most MC_BYTES per class and CPU; malloc_trim
+ * and the RSS trim threshold drain them (mcache_drain), so their objects never pin pages.
+ * Off (mc_on false): no rseq, no membarrier, NUMAMM_MALLOC_DEBUG (every free is checked in
+ * full), or a policy other than local.
+ */
+#ifndef NUMAMM_LIB_MALLOC_MCACHE_H
+#define NUMAMM_LIB_MALLOC_MCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <numamm/cpu.h>
+#include <numamm/linux/numa.h>
+
+#include "percpu/mag.h"
+#include "slab/slab.h"
+
+#define MC_NR 8                      /* 64, 128, 256, ..., 8192 */
+#define MC_MIN_SHIFT 6
+#define MC_BYTES (16UL << 10)        /* per class and CPU; at least 2 objects */
+
+struct mcache_cpu {
+	struct nmm_mag mag[MC_NR];
+};
+
+extern bool mc_on;
+extern int mc_nr_cpus;
+extern uint64_t mc_key;
+extern struct mcache_cpu *mc_cpus;
+extern struct kmem_cache *mc_cache[MC_NR];
+
+void mcache_init(void);                      /* at boot, state UP and local policy */
+size_t mcache_drain(void);                   /* every CPU's magazines back to SLUB: objects */
+void mcache_count(size_t *objects, size_t *bytes, uint64_t *pushes);
+bool mcache_double_free(void *p, int cpu, const void *caller);   /* reported? */
+void mcache_atfork_prepare(void);
+void mcache_atfork_parent(void);
+void mcache_atfork_child(void);
+
+/* The class of a request of @n (16..8192 after rounding) bytes, or -1 for sizes whose kmalloc
+ * class stays out (16, 32, 96, 192) or is past kmalloc-8k. */
+static __always_inline int mcache_class(size_t n)
+{
+	/* n <= 256 by (n - 1) / 8: 33..64 -> 0, 97..128 -> 1, 193..256 -> 2 */
+	static const signed char small[32] = {
+		-1, -1, -1, -1, 0, 0, 0, 0, -1, -1, -1, -1, 1, 1, 1, 1,
+		-1, -1, -1, -1, -1, -1, -1, -1, 2, 2, 2, 2, 2, 2, 2, 2,
+	};
+	if (n <= 256)
+		return small[(n - 1) >> 3];
+	if (n > (1UL << (MC_MIN_SHIFT + MC_NR - 1)))
+		return -1;
+	return (64 - __builtin_clzl(n - 1)) - MC_MIN_SHIFT;   /* 257..512 -> 3 ... 8192 -> 7 */
+}
+
+static __always_inline bool mcache_pop(size_t n, void **out)
+{
+#if NMM_HAVE_RSEQ_MAG
+	if (!mc_on)
+		return false;
+	int c = mcache_class(n);
+	if (c < 0)
+		return false;
+	struct rseq *rs = nmm_rseq_area();
+	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+	if ((unsigned int)cpu >= (unsigned int)mc_nr_cpus)
+		return false;
+	if (!nmm_mag_pop_rseq(rs, cpu, &mc_cpus[cpu].mag[c], out))
+		return false;
+	((uint64_t *)*out)[1] = 0;
+	return true;
+#else
+	(void)n, (void)out;
+	return false;
+#endif
+}
+
+static __always_inline bool mcache_push(void *p, const void *caller)
+{
+#if NMM_HAVE_RSEQ_MAG
+	if (!mc_on)
+		return false;
+	struct slab *slab = nmm_linear_slab(p);
+	if (unlikely(!slab))
+		return false;
+	struct kmem_cache *s = __atomic_load_n(&slab->slab_cache, __ATOMIC_RELAXED);
+	if (unlikely(!s))
+		return false;
+	unsigned int size = s->object_size;
+	unsigned int c = (unsigned int)__builtin_ctz(size | (1U << 31)) - MC_MIN_SHIFT;
+	if (c >= MC_NR || mc_cache[c] != s || ((uintptr_t)p & (size - 1)))
+		return false;
+	struct rseq *rs = nmm_rseq_area();
+	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+	if ((unsigned int)cpu >= (unsigned int)mc_nr_cpus || slab_nid(slab) != cpu_to_node(cpu))
+		return false;
+	uint64_t *w = p;
+	if (unlikely(w[1] == mc_key) && mcache_double_free(p, cpu, caller))
+		return true;
+	w[1] = mc_key;
+	if (likely(nmm_mag_push_rseq(rs, cpu, &mc_cpus[cpu].mag[c], p)))
+		return true;
+	w[1] = 0;
+	return false;
+#else
+	(void)p, (void)caller;
+	return false;
+#endif
+}
+
+#endif
