@@ -230,7 +230,7 @@ void *calloc(size_t nmemb, size_t size)
 	if (likely(fast_ok()) && likely(n <= MALLOC_KMALLOC_MAX)) {
 		void *p;
 		if (mcache_pop(kmalloc_size(n), &p))
-			return p;
+			return memset(p, 0, n);      /* a cached object is as dirty as its last user left it */
 		malloc_depth++;
 		p = kmalloc(kmalloc_size(n), MALLOC_GFP);
 		malloc_depth--;

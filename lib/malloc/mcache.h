@@ -18,7 +18,8 @@
  * (glibc's tcache does the same). Magazines hold at most MC_BYTES per class and CPU; malloc_trim
  * and the RSS trim threshold drain them (mcache_drain), so their objects never pin pages.
  * Off (mc_on false): no rseq, no membarrier, NUMAMM_MALLOC_DEBUG (every free is checked in
- * full), or a policy other than local.
+ * full), or a policy other than local. Bypassed while kmalloc or kfree is traced (perf sees
+ * every malloc as a kmalloc) or failslab is armed (which raises those semaphores).
  */
 #ifndef NUMAMM_LIB_MALLOC_MCACHE_H
 #define NUMAMM_LIB_MALLOC_MCACHE_H
@@ -31,6 +32,7 @@
 
 #include "percpu/mag.h"
 #include "slab/slab.h"
+#include "trace/slab_events.h"
 
 #define MC_NR 8                      /* 64, 128, 256, ..., 8192 */
 #define MC_MIN_SHIFT 6
@@ -73,7 +75,9 @@ static __always_inline int mcache_class(size_t n)
 static __always_inline bool mcache_pop(size_t n, void **out)
 {
 #if NMM_HAVE_RSEQ_MAG
-	if (!mc_on)
+	/* kmalloc's trace semaphore is also raised while failslab is armed (lib/fault/fault.h):
+	 * then every allocation goes to kmalloc, to be traced or to be failed. */
+	if (!mc_on || NMM_TRACE_ENABLED(kmalloc))
 		return false;
 	int c = mcache_class(n);
 	if (c < 0)
@@ -95,7 +99,7 @@ static __always_inline bool mcache_pop(size_t n, void **out)
 static __always_inline bool mcache_push(void *p, const void *caller)
 {
 #if NMM_HAVE_RSEQ_MAG
-	if (!mc_on)
+	if (!mc_on || NMM_TRACE_ENABLED(kfree))
 		return false;
 	struct slab *slab = nmm_linear_slab(p);
 	if (unlikely(!slab))

@@ -1,7 +1,9 @@
 /* malloc_bad_free_reported - free() of pointers this malloc never returned: by default glibc's
  * "free(): invalid pointer" and abort (in a child), with NUMAMM_MALLOC_DEBUG=1 a report naming
- * the caller and the program carries on with its heap intact. Both a foreign pointer (the
- * stack) and an inner pointer of a kmalloc object (inside numamm's arena). */
+ * the caller and the program carries on with its heap intact. A foreign pointer (the stack), an
+ * inner pointer of a kmalloc object (inside numamm's arena), and a double free (caught by the
+ * per-CPU object cache's key word by default, lib/malloc/mcache.h; by SLUB's debug checks in
+ * debug mode). */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,8 @@ static int run_child(int what, const char *debug)
 			setenv("NUMAMM_MALLOC_DEBUG", debug, 1);
 		else
 			unsetenv("NUMAMM_MALLOC_DEBUG");
-		char *args[] = { "/proc/self/exe", what ? "inner" : "stack", NULL };
+		static char *const names[] = { "stack", "inner", "double" };
+		char *args[] = { "/proc/self/exe", names[what], NULL };
 		execv("/proc/self/exe", args);
 		_exit(99);
 	}
@@ -51,9 +54,13 @@ static int victim(const char *how)
 	if (!strcmp(how, "stack")) {
 		char local[64];
 		free_fn(local + 16);
-	} else {
+	} else if (!strcmp(how, "inner")) {
 		char *p = malloc(64);
 		free_fn(p + 8);
+	} else {
+		char *p = malloc(128);
+		free_fn(p);
+		free_fn(p);
 	}
 	/* debug mode only: everything still works */
 	char *more = malloc(200);
@@ -68,15 +75,18 @@ int main(int argc, char **argv)
 {
 	if (argc == 2)
 		return victim(argv[1]);
-	for (int what = 0; what < 2; what++) {
+	for (int what = 0; what < 3; what++) {
 		int st = run_child(what, NULL);
 		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
-		CHECK(strstr(out, "free(): invalid pointer") != NULL);
+		CHECK(strstr(out, what == 2 ? "free(): double free detected" : "free(): invalid pointer") != NULL);
 		if (test_failures)
 			fprintf(stderr, "default mode, case %d, child said:\n%s\n", what, out);
 		st = run_child(what, "1");
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-		CHECK(strstr(out, "invalid pointer") || strstr(out, "not an object") || strstr(out, "not the start"));
+		if (what < 2)
+			CHECK(strstr(out, "invalid pointer") || strstr(out, "not an object") || strstr(out, "not the start"));
+		else
+			CHECK(strstr(out, "double free") || strstr(out, "already free"));
 		if (what == 0)
 			CHECK(strstr(out, "called from") != NULL);
 		if (test_failures)
