@@ -141,6 +141,16 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 		if ((char *)vaddr >= (char *)c->vaddr && (char *)vaddr < (char *)c->vaddr + c->size)
 			break;
 	off = c ? (size_t)((char *)vaddr - (char *)c->vaddr) : 0;
+	/* A second free of the last busy block of a chunk finds the chunk idle: still a double
+	 * free, not a bad address (the free list is searched before the in-use test). */
+	if (c && c->dma + off == addr)
+		for (void *f = c->free; f; f = *(void **)f)
+			if (f == vaddr) {
+				pthread_mutex_unlock(&pool->lock);
+				nmm_io_err("dma_pool_free %s, dma %#llx already free", pool->name,
+					   (unsigned long long)addr);
+				return;
+			}
 	/* A block starts size-aligned inside its boundary segment (chunk_alloc's layout). */
 	if (!c || c->dma + off != addr || !c->in_use || (off % pool->boundary) % pool->size ||
 	    off % pool->boundary + pool->size > pool->boundary) {
@@ -149,13 +159,6 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 			   (unsigned long long)addr);
 		return;
 	}
-	for (void *f = c->free; f; f = *(void **)f)
-		if (f == vaddr) {
-			pthread_mutex_unlock(&pool->lock);
-			nmm_io_err("dma_pool_free %s, dma %#llx already free", pool->name,
-				   (unsigned long long)addr);
-			return;
-		}
 	*(void **)vaddr = c->free;
 	c->free = vaddr;
 	c->in_use--;

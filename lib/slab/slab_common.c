@@ -480,6 +480,13 @@ bool slab_free_check(struct kmem_cache *expected, const void *obj, unsigned long
 	struct kmem_cache *s = slab ? slab->slab_cache : NULL;
 	if (slab && slab_ops->obj_cache)
 		s = slab_ops->obj_cache(slab, obj);
+	if (!s && slab) {
+		/* SLOB: in a slab page, but in no live block — freed already, or never handed out */
+		fprintf(stderr, "numamm: %s(%p) from %#lx: not a live object of its slab page (freed "
+			"already?); not freed\n", fn, obj, caller);
+		bad_free(obj, caller);
+		return false;
+	}
 	if (!s) {
 		fprintf(stderr, "numamm: %s(%p) from %#lx: not an object numamm's slab allocator returned; "
 			"not freed\n", fn, obj, caller);

@@ -260,8 +260,9 @@ int free_vmap_area_noflush(uintptr_t addr, bool vunmap_only, unsigned long *size
 		return -EINVAL;
 	}
 	if (vunmap_only && (va->flags & VM_ALLOC))
-		fprintf(stderr, "numamm: vunmap: %#lx is a vmalloc area: its %u pages are not freed "
-			"(vfree frees them)\n", (unsigned long)addr, va->nr_pages);
+		fprintf(stderr, "numamm: vunmap: %#lx is a vmalloc area: unmapped, but its %u pages are "
+			"leaked (free a vmalloc area with vfree, not vunmap)\n", (unsigned long)addr,
+			va->nr_pages);
 	if (vunmap_only)
 		va->flags &= ~(unsigned long)(VM_ALLOC | VM_MAP_PUT_PAGES);
 	vm_pte(addr)->va = NULL;
