@@ -158,6 +158,12 @@ static struct kmem_cache *find_mergeable(unsigned int size, unsigned int align, 
 			continue;
 		if ((s->size & ~(align - 1)) != s->size)   /* not aligned as asked */
 			continue;
+		/* A stride that is a multiple of @align aligns every slot only where slots start at
+		 * the slab's base (SLUB, SLAB); SLOB places each block by the cache's own alignment
+		 * anywhere in a shared page, so the cache must align at least as much as asked
+		 * (fuzz_slab_ops: tests/fuzz_regressions/slab_ops/slob_merge_align). */
+		if (s->align < align)
+			continue;
 		if (s->size - size >= sizeof(void *))       /* would waste a word per object */
 			continue;
 		return s;
