@@ -15,7 +15,7 @@ pkgs=(
   # peers for the benchmarks
   libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev
   # real programs the drop-in malloc runs under LD_PRELOAD (tests/malloc, bench/malloc)
-  python3 sqlite3 git redis-server redis-tools time
+  python3 libpython3.11-testsuite sqlite3 git redis-server redis-tools time   # testsuite: python3 -m test
 )
 
 missing=()

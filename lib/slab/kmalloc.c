@@ -15,6 +15,7 @@
 
 #include "../trace/slab_events.h"
 #include "slab.h"
+#include "slab_asan.h"
 #include "slab_fastpath.h"
 
 enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, KMALLOC_DMA, KMALLOC_DMA32, NR_KMALLOC_TYPES };
@@ -193,13 +194,18 @@ static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node,
 	struct kmem_cache *s = kmalloc_slab(size, gfp);
 	if (unlikely(!s))
 		return NULL;
-	return slab_alloc_node(s, gfp, node, caller);
+	void *obj = slab_alloc_node(s, gfp, node, caller);
+	if (NMM_SLAB_ASAN && obj && size < s->object_size && slab_asan_cache(s))
+		slab_asan_unpoison(s, obj, size);       /* the rest is its red zone */
+	return obj;
 }
+
+static size_t __ksize(const void *p);
 
 static noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
 {
 	void *p = __do_kmalloc_node(size, gfp, NUMA_NO_NODE, caller);
-	trace_kmalloc(caller, p, size, ksize(p), gfp, NUMA_NO_NODE);
+	trace_kmalloc(caller, p, size, __ksize(p), gfp, NUMA_NO_NODE);
 	return p;
 }
 
@@ -224,7 +230,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 void *kmalloc_node(size_t size, gfp_t gfp, int node)
 {
 	void *p = __do_kmalloc_node(size, gfp, node, _RET_IP_);
-	trace_kmalloc_node(_RET_IP_, p, size, ksize(p), gfp, node);
+	trace_kmalloc_node(_RET_IP_, p, size, __ksize(p), gfp, node);
 	return p;
 }
 
@@ -284,7 +290,8 @@ void kfree(const void *p)
 	kfree_slow(p, _RET_IP_);
 }
 
-size_t ksize(const void *p)
+/* The usable size of @p, reported through kfree_cache when @p is bad. */
+static size_t __ksize(const void *p)
 {
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
@@ -293,6 +300,26 @@ size_t ksize(const void *p)
 		return PAGE_SIZE << large->private;
 	struct kmem_cache *s = kfree_cache(p, _RET_IP_, "ksize");
 	return s ? s->object_size : 0;
+}
+
+/* Under ASan, @p (a kmalloc object) is addressable for exactly @size bytes from now on. */
+static void kmalloc_asan_resize(const void *p, size_t size)
+{
+	if (!NMM_SLAB_ASAN || ZERO_OR_NULL_PTR(p) || kmalloc_large_page(p))
+		return;
+	struct kmem_cache *s = kfree_slab_cache(p);
+	if (s && slab_asan_cache(s))
+		slab_asan_unpoison(s, (void *)p, size);
+}
+
+/* ksize - the object's whole size, which the caller may use (under ASan it becomes
+ * addressable, as the kernel's KASAN does in ksize()). */
+size_t ksize(const void *p)
+{
+	size_t n = __ksize(p);
+	if (n)
+		kmalloc_asan_resize(p, n);
+	return n;
 }
 
 void kfree_sensitive(const void *p)
@@ -317,14 +344,18 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (new_size <= ks) {
 		if ((gfp & __GFP_ZERO) && new_size < ks)
 			memset((char *)p + new_size, 0, ks - new_size);
+		kmalloc_asan_resize(p, new_size);
 		return (void *)p;
 	}
 	void *n = __do_kmalloc_node(new_size, gfp & ~__GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
 	if (!n)
 		return NULL;                    /* @p is untouched, as the kernel promises */
 	memcpy(n, p, ks);
-	if (gfp & __GFP_ZERO)
-		memset((char *)n + ks, 0, ksize(n) - ks);
+	if (gfp & __GFP_ZERO) {
+		size_t nks = ksize(n);
+		memset((char *)n + ks, 0, nks - ks);
+		kmalloc_asan_resize(n, new_size);
+	}
 	do_kfree(p, _RET_IP_, "krealloc");
 	return n;
 }

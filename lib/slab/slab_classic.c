@@ -18,6 +18,7 @@
 
 #include "../fault/fault.h"
 #include "../page_alloc/internal.h"
+#include "slab_asan.h"
 #include "slab_classic.h"
 #include "slab_classic_fast.h"
 
@@ -311,7 +312,8 @@ static int slabc_cache_create(struct kmem_cache *s)
 		if (!c->node[nid])
 			goto nomem;
 	}
-	s->fast = (s->flags & SLAB_DEBUG_FLAGS) ? SLAB_FAST_NONE : SLAB_FAST_SLAB;
+	/* ASan builds: every object passes slab_common.c, which poisons it (slab_asan.h). */
+	s->fast = (s->flags & SLAB_DEBUG_FLAGS) || NMM_SLAB_ASAN ? SLAB_FAST_NONE : SLAB_FAST_SLAB;
 	slabc_nr_caches++;
 	return 0;
 nomem:
@@ -359,6 +361,8 @@ static struct slab *cache_grow(struct kmem_cache *s, gfp_t gfp, int nid)
 		for (unsigned int i = 0; i < c->num; i++)
 			slab_debug_init_slot(s, slab_obj_at(s, base, i));
 	slab_run_ctor_all(s, base);
+	if (slab_asan_cache(s))
+		slab_asan_poison_new_slab(s, base, c->num);
 	stat_add(&c->stats.grown, 1);
 	return slab;
 }

@@ -15,6 +15,7 @@
 
 #include "../trace/slab_events.h"
 #include "slab.h"
+#include "slab_asan.h"
 #include "slab_fastpath.h"
 
 LIST_HEAD(slab_caches);
@@ -401,6 +402,8 @@ void *__slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, int node, unsigned long
 		__atomic_fetch_add(&s->alloc_fail, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
+	if (slab_asan_cache(s))
+		slab_asan_unpoison(s, obj, s->object_size);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, s->object_size);
 	return obj;
@@ -444,6 +447,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p
 		if (nmm_fault_on(NMM_FAULT_SLAB) && should_failslab(s->object_size, gfp, _RET_IP_))
 			return 0;
 		int n = s->ops->alloc_bulk(s, gfp, size, p);
+		if (n && slab_asan_cache(s))
+			for (size_t i = 0; i < size; i++)
+				slab_asan_unpoison(s, p[i], s->object_size);
 		if (n && (gfp & __GFP_ZERO))
 			for (size_t i = 0; i < size; i++)
 				memset(p[i], 0, s->object_size);
@@ -521,6 +527,8 @@ void __slab_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 		slab_debug_free(s, obj, caller);
 		return;
 	}
+	if (slab_asan_cache(s))
+		slab_asan_poison_free(s, obj);     /* before another thread can take it */
 	s->ops->free(s, s->ops->obj_cache ? NULL : virt_to_slab(obj), obj);
 }
 
@@ -548,8 +556,11 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 		size_t good = 0;
 		for (size_t i = 0; i < size; i++) {
 			struct kmem_cache *found;
-			if (p[i] && slab_free_check(s, p[i], _RET_IP_, "kmem_cache_free_bulk", &found))
+			if (p[i] && slab_free_check(s, p[i], _RET_IP_, "kmem_cache_free_bulk", &found)) {
+				if (slab_asan_cache(s))
+					slab_asan_poison_free(s, p[i]);
 				p[good++] = p[i];
+			}
 		}
 		s->ops->free_bulk(s, good, p);
 		return;

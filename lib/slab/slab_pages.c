@@ -9,6 +9,7 @@
 #include <numamm/linux/rcupdate.h>
 
 #include "slab.h"
+#include "slab_asan.h"
 
 static unsigned long slab_pages_node[NMM_MAX_NODES][2];   /* [nid][reclaimable] */
 
@@ -67,6 +68,7 @@ static void slab_pages_release(struct slab *slab, unsigned int order, bool recla
 	slab->counters = 0;
 	page->lru.next = page->lru.prev = NULL;
 	__ClearPageSlab(page);
+	slab_asan_release(page_address(page), PAGE_SIZE << order);
 	__free_pages(page, order);
 }
 

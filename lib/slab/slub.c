@@ -19,6 +19,7 @@
 
 #include <numamm/linux/numa.h>
 
+#include "slab_asan.h"
 #include "slub.h"
 
 static unsigned int order_objects(unsigned int order, unsigned int size)
@@ -74,6 +75,8 @@ static struct slab *slub_new_slab(struct kmem_cache *s, gfp_t gfp, int node, boo
 	for (unsigned int i = 0; i + 1 < objects; i++)
 		set_freepointer(s, slab_obj_at(s, base, i), slab_obj_at(s, base, i + 1));
 	set_freepointer(s, slab_obj_at(s, base, objects - 1), NULL);
+	if (slab_asan_cache(s))
+		slab_asan_poison_new_slab(s, base, objects);
 	union slub_counters cnt = { .counters = 0 };
 	cnt.objects = objects;
 	cnt.inuse = objects;
@@ -558,7 +561,8 @@ static int slub_cache_create(struct kmem_cache *s)
 	sc->cpu_partial_slabs = (s->cpu_partial * 2 + s->objects - 1) / s->objects;
 	if (!sc->cpu_partial_slabs)
 		sc->cpu_partial_slabs = 1;
-	s->fast = SLAB_FAST_SLUB;
+	/* ASan builds: every object passes slab_common.c, which poisons it (slab_asan.h). */
+	s->fast = NMM_SLAB_ASAN ? SLAB_FAST_NONE : SLAB_FAST_SLUB;
 	return 0;
 }
 

@@ -48,7 +48,7 @@ static void expect_fail(const char *line, int err, const char *msg_part)
 		test_failures++;
 	}
 	CHECK_EQ(count_fds(), fds);
-	CHECK_EQ(count_maps(), maps);
+	CHECK_MAPS_BACK_TO(maps);
 	CHECK_EQ(nmm_linear_base, 0);
 	CHECK_EQ(memblock.memory.cnt, 0);
 	CHECK_EQ(nr_node_ids, 0);

@@ -103,7 +103,7 @@ static inline struct held held_now(void)
 	do {                                                                               \
 		struct held _now = held_now();                                             \
 		CHECK_EQ(_now.fds, (before).fds);                                          \
-		CHECK_EQ(_now.maps, (before).maps);                                        \
+		CHECK_MAPS_BACK_TO((before).maps);                                         \
 		CHECK_EQ(count_numamm_maps(), 0);                                          \
 	} while (0)
 

@@ -31,7 +31,7 @@ static void expect_boot_fails(const char *line, const char *part)
 		test_failures++;
 	}
 	CHECK_EQ(count_fds(), fds);
-	CHECK_EQ(count_maps(), maps);
+	CHECK_MAPS_BACK_TO(maps);
 	CHECK_EQ(nmm_fault_injected(NMM_FAULT_ARENA), 1);
 	if (nmm_booted())
 		nmm_shutdown();

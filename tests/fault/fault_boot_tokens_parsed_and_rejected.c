@@ -25,7 +25,7 @@ static void expect_bad(const char *line, const char *part)
 	CHECK(!nmm_booted());
 	CHECK(strstr(nmm_boot_strerror(), part) != NULL);
 	CHECK_EQ(count_fds(), fds);
-	CHECK_EQ(count_maps(), maps);
+	CHECK_MAPS_BACK_TO(maps);
 }
 
 int main(void)

@@ -77,12 +77,12 @@ int main(void)
 	CHECK_EQ(absent, NPAGES / 2);
 	CHECK_EQ(resident(p, len), NPAGES / 2);
 
-	/* a page only read maps the shared zero page: it is on no node of ours, not present */
+	/* a page only read maps the shared zero page: older kernels' move_pages says -EFAULT (not
+	 * present), newer ones (seen on 6.18) count it on the node; never on another node */
 	CHECK_EQ(*(volatile char *)(p + PG), 0);
 	CHECK_EQ(nmm_numa_verify(p + PG, PG, node, &on, &off, &absent), 0);
-	CHECK_EQ(on, 0);
+	CHECK_EQ(on + absent, 1);
 	CHECK_EQ(off, 0);
-	CHECK_EQ(absent, 1);
 
 	/* a hole in the middle of the range */
 	CHECK_EQ(munmap(p + 8 * PG, 8 * PG), 0);
