@@ -38,7 +38,8 @@ void slub_report_double_free(struct kmem_cache *s, const void *obj, const char *
  * an object. A named node is tried alone first (__GFP_THISNODE) and only then, unless the
  * caller said __GFP_THISNODE, anywhere: a slab on another node would not match the next
  * allocation for that node either. The slab comes back frozen with every object on
- * slab->freelist and counted in inuse: the caller takes the freelist. Nothing may be held:
+ * slab->freelist and counted in inuse: the caller takes the freelist, and counts the slab in
+ * its node once it holds a kmem_cache_cpu again (struct kmem_cache_node). Nothing may be held:
  * reclaim may run. */
 static struct slab *slub_new_slab(struct kmem_cache *s, gfp_t gfp, int node, bool *fallback)
 {
@@ -83,19 +84,14 @@ static struct slab *slub_new_slab(struct kmem_cache *s, gfp_t gfp, int node, boo
 	cnt.frozen = 1;
 	slab->counters = cnt.counters;
 	slab->freelist = slab_obj_at(s, base, 0);
-	struct kmem_cache_node *n = slub_node(s, slab_nid(slab));
-	__atomic_fetch_add(&n->nr_slabs, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&n->total_objects, (long)objects, __ATOMIC_RELAXED);
 	return slab;
 }
 
-/* discard_slab: @slab is on no list and holds no allocated object. */
+/* free_slab: @slab is on no list, holds no allocated object and has left its node's counts
+ * (slub_dec_slabs_node, in the section that took it off its last place). */
 void slub_discard_slab(struct kmem_cache *s, struct slab *slab)
 {
-	struct kmem_cache_node *n = slub_node(s, slab_nid(slab));
 	unsigned int order = slub_slab_order(s, slab);
-	__atomic_fetch_sub(&n->nr_slabs, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_sub(&n->total_objects, (long)slub_read_counters(slab).objects, __ATOMIC_RELAXED);
 	slab->next = NULL;
 	slab_pages_free(s, slab, order);
 }
@@ -168,10 +164,10 @@ void slub_deactivate_slab(struct slub_ctx *x, struct slab *slab, void *freelist)
 	} while (!slub_cmpxchg(slab, old_fl, old.counters, new_fl, new.counters) &&
 		 (slub_stat(x, CMPXCHG_DOUBLE_FAIL), true));
 	if (!new.inuse && n->nr_partial >= s->min_partial) {
+		slub_discard_later(x, slab);     /* off the counts with list_lock still held */
 		spin_unlock(&n->list_lock);
 		slub_stat(x, DEACTIVATE_EMPTY);
 		slub_stat(x, FREE_SLAB);
-		slub_discard_later(x, slab);
 		return;
 	}
 	if (new_fl) {
@@ -301,6 +297,8 @@ new_slab:
 			     &fallback);
 	bool locked = slub_ctx_lock(x, s);
 	x->discard = discard;
+	if (slab)
+		slub_inc_slabs_node(s, slab);   /* held again: it is this CPU's from here on */
 	if (!locked) {
 		if (slab)
 			slub_discard_later(x, slab);     /* nowhere to put it */
@@ -445,6 +443,7 @@ static void __slab_free(struct kmem_cache *s, struct slab *slab, void *obj)
 	/* list_lock held: the slab was partial and is empty now. */
 	if (n->nr_partial >= s->min_partial) {
 		slub_remove_partial(n, slab);
+		slub_dec_slabs_node(s, slab);
 		spin_unlock(&n->list_lock);
 		slub_stat_nolock(s, FREE_REMOVE_PARTIAL);
 		slub_stat_nolock(s, FREE_SLAB);

@@ -50,7 +50,14 @@ extern int nmm_nr_cpu_ids;          /* lib/page_alloc: possible CPUs, per-CPU ar
  * Invariants (list_lock held): nr_partial == |partial|; every slab on partial or full is
  * unfrozen, on this node, with objects free (partial) or none (full) — except a full slab that
  * a free froze a moment ago and is about to take off the list.
- * nr_slabs and total_objects count every slab of the node wherever it is (atomic).
+ * nr_slabs and total_objects count every slab of the node wherever it is (atomic). They change
+ * in the critical section that gives a slab its first place or takes it off its last one: a
+ * new slab is counted once its thread holds a kmem_cache_cpu again to install it, a slab to be
+ * freed leaves the counts under the lock it was taken off its list or CPU with (list_lock, the
+ * CPU's lock) and not when its pages go back, later, with nothing held. So a walker that holds
+ * the CPUs and reads a node's counters under its list_lock finds exactly the slabs counted, even
+ * while another thread (kswapd's shrink) flushes CPUs and frees empty slabs; a slab on a
+ * discard chain is counted nowhere.
  */
 struct kmem_cache_node {
 	spinlock_t list_lock;
@@ -184,8 +191,26 @@ static inline void slub_cpu_clear(struct kmem_cache_cpu *c)
 	c->slab = NULL;
 }
 
+/* inc_slabs_node / dec_slabs_node: see struct kmem_cache_node for when. */
+static inline void slub_inc_slabs_node(const struct kmem_cache *s, const struct slab *slab)
+{
+	struct kmem_cache_node *n = slub_node(s, slab_nid(slab));
+	__atomic_fetch_add(&n->nr_slabs, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&n->total_objects, (long)slub_read_counters(slab).objects, __ATOMIC_RELAXED);
+}
+
+static inline void slub_dec_slabs_node(const struct kmem_cache *s, const struct slab *slab)
+{
+	struct kmem_cache_node *n = slub_node(s, slab_nid(slab));
+	__atomic_fetch_sub(&n->nr_slabs, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&n->total_objects, (long)slub_read_counters(slab).objects, __ATOMIC_RELAXED);
+}
+
+/* @slab, just taken off its last place (under that place's lock), leaves the counts now and
+ * goes on @x's chain; its pages go back once nothing is held (slub_free_discards). */
 static inline void slub_discard_later(struct slub_ctx *x, struct slab *slab)
 {
+	slub_dec_slabs_node(x->s, slab);
 	slab->next = x->discard;
 	x->discard = slab;
 }

@@ -4,7 +4,10 @@
  * partial and full lists, with those held (the CPUs locked as a drainer does).
  *
  * The walkers are for a quiescent cache (tests, destroy reports, debug checks): objects freed
- * lock-free by other threads meanwhile may make a count look wrong.
+ * lock-free by other threads meanwhile may make a count look wrong. What they do not need is a
+ * quiet kswapd: a shrink flushes CPUs (it waits for the walker's hold on them) and takes empty
+ * slabs off the node lists, and a slab leaves its node's counts under the lock it leaves its
+ * place with (slub.h), so is_valid reads each node's counters under that node's list_lock.
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -20,6 +23,8 @@ struct slub_walk {
 	void (*visit)(struct slub_walk *w, struct slab *slab, struct kmem_cache_cpu *c,
 		      const char *where, int nid);
 	void (*visit_cpu)(struct slub_walk *w, struct kmem_cache_cpu *c, const char *where);
+	/* After node @nid's lists, with its list_lock still held. */
+	void (*visit_node)(struct slub_walk *w, struct kmem_cache_node *n, int nid);
 };
 
 static void walk_cpu(struct slub_walk *w, struct kmem_cache_cpu *c, const char *where)
@@ -56,6 +61,8 @@ static void slub_walk(struct slub_walk *w)
 			w->visit(w, slab, NULL, "node partial list", (int)nid);
 		list_for_each_entry(slab, &n->full, slab_list)
 			w->visit(w, slab, NULL, "node full list", (int)nid);
+		if (w->visit_node)
+			w->visit_node(w, n, (int)nid);
 		spin_unlock(&n->list_lock);
 	}
 	if (cpus)
@@ -128,6 +135,8 @@ struct valid_walk {
 	FILE *why;
 	bool ok;
 	long slabs[NMM_MAX_NODES], objects[NMM_MAX_NODES], partial[NMM_MAX_NODES];
+	/* The node's own counters, read with its lists (valid_node). */
+	long nr_slabs[NMM_MAX_NODES], total_objects[NMM_MAX_NODES], nr_partial[NMM_MAX_NODES];
 	struct slab **seen;              /* open addressing, @nseen slots */
 	unsigned long nseen;
 };
@@ -247,6 +256,14 @@ static void valid_visit(struct slub_walk *w, struct slab *slab, struct kmem_cach
 	}
 }
 
+static void valid_node(struct slub_walk *w, struct kmem_cache_node *n, int nid)
+{
+	struct valid_walk *vw = (struct valid_walk *)w;
+	vw->nr_slabs[nid] = __atomic_load_n(&n->nr_slabs, __ATOMIC_RELAXED);
+	vw->total_objects[nid] = __atomic_load_n(&n->total_objects, __ATOMIC_RELAXED);
+	vw->nr_partial[nid] = (long)n->nr_partial;
+}
+
 /* ops->is_valid: every slab everywhere, freelists and counts; the nodes' counters add up. */
 bool slub_is_valid(struct kmem_cache *s, FILE *why)
 {
@@ -257,6 +274,7 @@ bool slub_is_valid(struct kmem_cache *s, FILE *why)
 	vw->w.s = s;
 	vw->w.visit = valid_visit;
 	vw->w.visit_cpu = valid_cpu;
+	vw->w.visit_node = valid_node;
 	vw->why = why;
 	vw->ok = true;
 	struct slub_cache *sc = slub_priv(s);
@@ -270,15 +288,12 @@ bool slub_is_valid(struct kmem_cache *s, FILE *why)
 		vw->seen = NULL;
 	slub_walk(&vw->w);
 	for (unsigned int nid = 0; nid < sc->nr_nodes; nid++) {
-		struct kmem_cache_node *n = slub_node(s, (int)nid);
-		long slabs = __atomic_load_n(&n->nr_slabs, __ATOMIC_RELAXED);
-		long objects = __atomic_load_n(&n->total_objects, __ATOMIC_RELAXED);
-		if (vw->slabs[nid] != slabs || vw->objects[nid] != objects)
+		if (vw->slabs[nid] != vw->nr_slabs[nid] || vw->objects[nid] != vw->total_objects[nid])
 			BROKEN(vw, "node %u: nr_slabs %ld total_objects %ld, but %ld slabs with %ld objects found",
-			       nid, slabs, objects, vw->slabs[nid], vw->objects[nid]);
-		if ((long)__atomic_load_n(&n->nr_partial, __ATOMIC_RELAXED) != vw->partial[nid])
-			BROKEN(vw, "node %u: nr_partial %lu but %ld slabs on the partial list", nid,
-			       n->nr_partial, vw->partial[nid]);
+			       nid, vw->nr_slabs[nid], vw->total_objects[nid], vw->slabs[nid], vw->objects[nid]);
+		if (vw->nr_partial[nid] != vw->partial[nid])
+			BROKEN(vw, "node %u: nr_partial %ld but %ld slabs on the partial list", nid,
+			       vw->nr_partial[nid], vw->partial[nid]);
 	}
 	bool ok = vw->ok;
 	if (vw->seen)
