@@ -27,6 +27,7 @@
 #include <numamm/linux/highmem.h>
 #include <numamm/linux/mm.h>
 
+#include "../sanitize.h"
 #include "boot.h"
 
 #ifndef MFD_HUGE_2MB
@@ -327,7 +328,15 @@ int nmm_arena_grow(struct nmm_arena *a, uint64_t phys, uint64_t len, bool popula
 
 void nmm_arena_destroy(struct nmm_arena *a)
 {
-	/* The linear map pieces go with the whole reservation (nmm_linear_map_release). */
+	/* The linear map pieces go with the whole reservation (nmm_linear_map_release). Poisoned
+	 * free pages and slab objects (page_alloc/page_asan.h) first become clean again: a later
+	 * boot maps memory at these addresses and must find it so. Only the node's ranges — the
+	 * reservation may span terabytes of holes, whose shadow was never written. */
+#if NMM_ASAN
+	if (nmm_linear_base)
+		for (int r = 0; r < a->nr_ranges; r++)
+			ASAN_UNPOISON_MEMORY_REGION(__va(a->range[r].start), a->range[r].end - a->range[r].start);
+#endif
 	if (a->highmem_view)
 		munmap(a->highmem_view, a->highmem_view_len);
 	a->highmem_view = NULL;

@@ -94,6 +94,7 @@ static void prep_compound_page(struct page *page, unsigned int order)
 void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 {
 	int mt = nmm_mobility_grouping ? gfp_migratetype(gfp) : MIGRATE_UNMOVABLE;
+	page_asan_unpoison(page, order);
 	set_page_count(page, 1);
 	nmm_set_page_alloc_order1(page, order + 1);
 	__atomic_store_n(&page->flags, (page->flags & ~NMM_ALLOC_MT_MASK) | ((unsigned long)mt << NMM_ALLOC_MT_PGSHIFT),
@@ -442,6 +443,7 @@ static void free_the_page_untraced(struct page *page, unsigned int order)
 	}
 	nmm_set_page_alloc_order1(page, 0);
 	page->mapping = NULL;
+	page_asan_poison(page, order);
 	if (likely(order <= PAGE_ALLOC_COSTLY_ORDER) && free_unref_page(page, order))
 		return;
 	struct zone *zone = page_zone(page);

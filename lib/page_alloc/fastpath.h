@@ -21,6 +21,7 @@
 #include <numamm/cpu.h>
 
 #include "../percpu/mag.h"
+#include "page_asan.h"
 #include "../trace/events.h"
 #include "internal.h"
 
@@ -168,6 +169,7 @@ static __always_inline bool nmm_alloc_page_fast(gfp_t gfp, struct page **out)
 	}
 	nmm_page_flip_pcp(page);
 	set_page_count(page, 1);
+	page_asan_unpoison(page, 0);
 	*out = page;
 	return true;
 }
@@ -175,6 +177,7 @@ static __always_inline bool nmm_alloc_page_fast(gfp_t gfp, struct page **out)
 /* @page has dropped its last reference. Return: false when the full path must free it. */
 static __always_inline bool nmm_free_page_fast(struct page *page)
 {
+	page_asan_poison(page, 0);      /* free from here on, whichever path takes it */
 	unsigned long flags = page->flags;
 	unsigned long key = nmm_page_free_key(flags);
 	/* Allocated pages carry a pcp migratetype (0..2): __alloc_pages refuses the invalid 3.

@@ -31,19 +31,11 @@
 
 #include "slab.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define NMM_SLAB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NMM_SLAB_ASAN 1
-#endif
-#endif
-#ifndef NMM_SLAB_ASAN
-#define NMM_SLAB_ASAN 0
-#endif
+#include "../sanitize.h"
+
+#define NMM_SLAB_ASAN NMM_ASAN
 
 #if NMM_SLAB_ASAN
-#include <sanitizer/asan_interface.h>
 
 /* Does @s take part? (Not debug, not RCU-typesafe, not SLOB.) */
 bool slab_asan_cache(const struct kmem_cache *s);
