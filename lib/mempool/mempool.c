@@ -17,13 +17,64 @@
 #include <numamm/linux/slab.h>
 #include <numamm/numamm.h>
 
+#include "../sanitize.h"
 #include "../slab/slab_fastpath.h"
 #include "../trace/mempool_events.h"
 
 #define MEMPOOL_RETRY_SECONDS 5      /* io_schedule_timeout(5 * HZ) */
 
+/* ASan builds: an element in the reserve is nobody's to touch, so it is poisoned while it sits
+ * there (as KASAN does in mm/mempool.c) and unpoisoned when it leaves — for the caller or for
+ * pool->free. The pools of the helpers below know their elements' size (a kmalloc pool only the
+ * size it asks for, so kmalloc's red zone past it stays: slab/slab_asan.h); elements of other
+ * allocators are left alone. */
+#if NMM_ASAN
+static void *element_bytes(const mempool_t *pool, void *element, size_t *len)
+{
+	if (pool->alloc == mempool_kmalloc) {
+		*len = (size_t)pool->pool_data;
+		return element;
+	}
+	if (pool->alloc == mempool_alloc_slab) {
+		*len = ((struct kmem_cache *)pool->pool_data)->object_size;
+		return element;
+	}
+	if (pool->alloc == mempool_alloc_pages && !PageHighMem(element)) {
+		*len = PAGE_SIZE << (unsigned int)(long)pool->pool_data;
+		return page_address(element);
+	}
+	*len = 0;
+	return NULL;
+}
+#endif
+
+static void poison_element(const mempool_t *pool, void *element)
+{
+#if NMM_ASAN
+	size_t len;
+	void *p = element_bytes(pool, element, &len);
+	if (p)
+		ASAN_POISON_MEMORY_REGION(p, len);
+#else
+	(void)pool, (void)element;
+#endif
+}
+
+static void unpoison_element(const mempool_t *pool, void *element)
+{
+#if NMM_ASAN
+	size_t len;
+	void *p = element_bytes(pool, element, &len);
+	if (p)
+		ASAN_UNPOISON_MEMORY_REGION(p, len);
+#else
+	(void)pool, (void)element;
+#endif
+}
+
 static void add_element(mempool_t *pool, void *element)
 {
+	poison_element(pool, element);
 	pool->elements[pool->curr_nr] = element;
 	__atomic_store_n(&pool->curr_nr, pool->curr_nr + 1, __ATOMIC_RELAXED);
 }
@@ -32,6 +83,7 @@ static void *remove_element(mempool_t *pool)
 {
 	void *element = pool->elements[pool->curr_nr - 1];
 	__atomic_store_n(&pool->curr_nr, pool->curr_nr - 1, __ATOMIC_RELAXED);
+	unpoison_element(pool, element);
 	return element;
 }
 
