@@ -197,7 +197,9 @@ static int map_piece(struct nmm_arena *a, void *addr, uint64_t off, size_t len, 
 		return -ENOMEM;
 	}
 	*out = m;
-	if (a->backing == NMM_BACKING_THP)
+	/* The flag is read after the mmap: a promotion racing with a hot-add either sees this
+	 * piece mapped (and madvises it) or has cleared the flag before we read it. */
+	if (a->backing == NMM_BACKING_THP && !__atomic_load_n(&a->thp_deferred, __ATOMIC_SEQ_CST))
 		madvise(m, len, MADV_HUGEPAGE);
 	int e = nmm_numa_bind(m, len, a->phys_node);
 	if (e) {
@@ -251,6 +253,12 @@ int nmm_arena_create(struct nmm_arena *a, const struct nmm_boot_params *p,
 static int arena_map(struct nmm_arena *a, const struct nmm_boot_params *p, char *err, size_t errlen)
 {
 	int e;
+	a->thp_deferred = a->backing == NMM_BACKING_THP && p->thp_defer;
+	if (a->thp_deferred) {
+		size_t n = strlen(a->why);
+		snprintf(a->why + n, sizeof(a->why) - n, "; 4 KiB pages until %llu KiB are used (thp_defer=)",
+			 (unsigned long long)(p->thp_defer >> 10));
+	}
 	if (a->backing != NMM_BACKING_THP) {
 		char name[32];
 		snprintf(name, sizeof(name), "numamm-node%d", a->nid);
@@ -343,6 +351,23 @@ void nmm_arena_destroy(struct nmm_arena *a)
 	if (a->memfd >= 0)
 		close(a->memfd);
 	a->memfd = -1;
+}
+
+void nmm_arena_thp_promote(int nid)
+{
+	if (nid < 0 || nid >= nmm_layout.nr_nodes)
+		return;
+	struct nmm_arena *a = &nmm_layout.arena[nid];
+	if (!__atomic_exchange_n(&a->thp_deferred, false, __ATOMIC_SEQ_CST))
+		return;
+	/* THP nodes have no highmem: every range is in the linear map. The whole hot-add window
+	 * too (its PROT_NONE part keeps the flag harmlessly), so a range being hot-added right now
+	 * is covered whether or not nr_ranges shows it yet. */
+	int nr = __atomic_load_n(&a->nr_ranges, __ATOMIC_ACQUIRE);
+	for (int r = 0; r < nr; r++)
+		madvise(__va(a->range[r].start), (size_t)(a->range[r].end - a->range[r].start), MADV_HUGEPAGE);
+	if (a->hp_end > a->hp_start)
+		madvise(__va(a->hp_start), (size_t)(a->hp_end - a->hp_start), MADV_HUGEPAGE);
 }
 
 void *nmm_highmem_view_addr(unsigned long pfn)

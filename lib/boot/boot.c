@@ -246,6 +246,8 @@ static int do_boot(const char *cmdline)
 		return e;
 	}
 	boot_err[0] = '\0';
+	if (nmm_params.thp_defer)
+		nmm_thp_defer_arm(nmm_params.thp_defer);
 	__atomic_store_n(&booted, 1, __ATOMIC_RELEASE);
 	nmm_stats_boot_hook();
 	return 0;

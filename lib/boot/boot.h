@@ -63,6 +63,7 @@ struct nmm_boot_params {
 	bool slab_nomerge;                     /* slab_nomerge: never merge caches */
 	char slub_debug[256];                  /* slub_debug=OPTIONS[,cache,...] */
 	uint64_t vmalloc;                      /* vmalloc=SIZE: the vmalloc range, 0 = 32G */
+	uint64_t thp_defer;                    /* thp_defer=SIZE: THP nodes madvise later, 0 = at boot */
 	struct nmm_fault_boot fault[NMM_NR_FAULT_POINTS];   /* fail_page_alloc=, failslab=, ... */
 };
 
@@ -98,6 +99,9 @@ struct nmm_arena {
 	 * (written under the hot-add mutex). hp_start == hp_end: the node cannot grow. */
 	uint64_t hp_start, hp_end, hp_next;
 	int nr_boot_ranges;
+	/* thp_defer= (THP nodes only): true while the node's memory is not yet MADV_HUGEPAGE; the
+	 * page allocator calls nmm_arena_thp_promote() once the node has handed out that much. */
+	bool thp_deferred;
 	double hotadd_ms;                        /* time spent in hot-adds so far */
 };
 
@@ -128,6 +132,9 @@ void nmm_arena_destroy(struct nmm_arena *a);
  * the range is PROT_NONE again and the memfd its old size. Return: 0, -ENOMEM. */
 int nmm_arena_grow(struct nmm_arena *a, uint64_t phys, uint64_t len, bool populate, char *err,
 		   size_t errlen);
+/* nmm_arena_thp_promote - node @nid's deferred THP memory (thp_defer=) becomes MADV_HUGEPAGE:
+ * every range and the hot-add window, once (later calls return at once). Any context. */
+void nmm_arena_thp_promote(int nid);
 /* nmm_highmem_view_addr - an address of highmem page @pfn in its node's memfd view (for the
  * page allocator's zeroing and kmap), or NULL when @pfn is not highmem of a booted node. */
 void *nmm_highmem_view_addr(unsigned long pfn);

@@ -120,7 +120,8 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 	static const char *const known[] = { "mem", "node_mem", "memmap", "numa", "hugepages", "backing",
 					     "lowmem", "highmem", "memblock", "populate", "min_free_kbytes",
 					     "watermark_scale_factor", "page_grouping", "hotplug", "slab",
-					     "slab_nomerge", "slab_merge", "slub_debug", "vmalloc" };
+					     "slab_nomerge", "slab_merge", "slub_debug", "vmalloc",
+					     "thp_defer" };
 	int fault_point = nmm_fault_point_by_name(key);
 	if (fault_point >= 0) {
 		/* fail_page_alloc=<interval>,<probability>,<space>,<times>[,flags] (lib/fault). */
@@ -157,6 +158,11 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 	if (!strcmp(key, "vmalloc")) {
 		if (nmm_memparse(val, &p->vmalloc) || p->vmalloc < (16ULL << 20) || p->vmalloc > (1ULL << 46))
 			return bad(c, "bad size (16M to 64T)");
+		return 0;
+	}
+	if (!strcmp(key, "thp_defer")) {
+		if (nmm_memparse(val, &p->thp_defer) || p->thp_defer > (1ULL << 46))
+			return bad(c, "bad size (0 to 64T)");
 		return 0;
 	}
 	if (!strcmp(key, "slab")) {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <numamm/linux/memblock.h>
 #include <numamm/linux/mm.h>
@@ -100,8 +101,20 @@ int nmm_memmap_init(char *err, size_t errlen)
 			continue;
 		double t0 = nmm_now_ms();
 		size_t bytes = PAGES_PER_SECTION * sizeof(struct page);
-		struct page *map = memblock_alloc_try_nid_raw(bytes, PAGE_SIZE, MEMBLOCK_LOW_LIMIT,
-							      MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+		struct page *map = NULL;
+		bool defer = nmm_layout.arena[nid].thp_deferred;
+		if (defer) {
+			/* thp_defer= node: its 4 KiB faults are for what a small process touches
+			 * here and there; the memory map is written whole right now, so it takes
+			 * 2 MiB pages (one fault per 2 MiB, not 512) in 2 MiB aligned memory. */
+			map = memblock_alloc_try_nid_raw(bytes, NMM_HUGE_2M, MEMBLOCK_LOW_LIMIT,
+							 MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+			if (map)
+				madvise(map, bytes & ~(NMM_HUGE_2M - 1), MADV_HUGEPAGE);
+		}
+		if (!map)
+			map = memblock_alloc_try_nid_raw(bytes, PAGE_SIZE, MEMBLOCK_LOW_LIMIT,
+							 MEMBLOCK_ALLOC_ACCESSIBLE, nid);
 		if (!map) {
 			snprintf(err, errlen, "no lowmem for the memory map of section %lu (node %d, %zu KiB)",
 				 sec, nid, bytes >> 10);

@@ -27,7 +27,7 @@
 #include "internal.h"
 #include "mcache.h"
 
-#define DEFAULT_BOOT "backing=thp hugepages=off mem=64M hotplug=64G"
+#define DEFAULT_BOOT "backing=thp hugepages=off mem=64M hotplug=64G thp_defer=4M"
 
 int malloc_state;
 __thread int malloc_depth __attribute__((tls_model("initial-exec"), visibility("hidden")));

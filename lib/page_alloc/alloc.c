@@ -184,6 +184,7 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, int mt,
 		trace_mm_page_alloc_zone_locked(page, order, mt, 0);
 	}
 	spin_unlock(&zone->lock);
+	nmm_thp_defer_check(zone);
 	return page;
 }
 

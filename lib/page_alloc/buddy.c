@@ -233,6 +233,7 @@ int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_h
 	}
 	__mod_zone_page_state(zone, NR_FREE_PAGES, -((long)i << order));
 	spin_unlock(&zone->lock);
+	nmm_thp_defer_check(zone);
 	return i;
 }
 

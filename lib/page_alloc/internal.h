@@ -89,6 +89,18 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, i
 void free_the_page(struct page *page, unsigned int order);
 void prep_new_page(struct page *page, unsigned int order, gfp_t gfp);
 
+/* thp_defer.c: a THP node booted with thp_defer= becomes MADV_HUGEPAGE once one of its zones
+ * has handed out that much more than at the end of boot (checked where pages leave the buddy
+ * lists, after zone->lock: the fast paths never see it). */
+void nmm_thp_defer_arm(uint64_t bytes);
+void nmm_thp_defer_fire(struct zone *zone);
+static inline void nmm_thp_defer_check(struct zone *zone)
+{
+	unsigned long mark = __atomic_load_n(&zone->thp_defer_mark, __ATOMIC_RELAXED);
+	if (unlikely(mark) && (unsigned long)zone_page_state(zone, NR_FREE_PAGES) < mark)
+		nmm_thp_defer_fire(zone);
+}
+
 /* watermarks.c */
 void nmm_watermarks_reset(void);   /* forget a computed min_free_kbytes (shutdown, hot-add) */
 

@@ -137,6 +137,7 @@ struct zone {
 	unsigned long compact_blockskip;          /* unused: no compaction */
 	unsigned long extfrag_events;             /* mm_page_alloc_extfrag count */
 	unsigned long steal_events;               /* pageblocks that changed owner */
+	unsigned long thp_defer_mark;             /* thp_defer=: free pages below this promote the node, 0 = off */
 	struct zone_cpu_events buddy_ev;          /* events of the zone->lock path (no pcp) */
 	struct zone_cpu_events thread_ev;         /* per-thread magazines' events (atomic adds) */
 } __attribute__((aligned(64)));
