@@ -188,6 +188,7 @@ void malloc_boot(void)
 											     : MALLOC_UP_POLICY;
 		if (next == MALLOC_UP && !malloc_cfg.debug)
 			mcache_init();
+		malloc_divert_libc();           /* before anyone can have called glibc's malloc */
 	}
 	malloc_depth--;
 	__atomic_store_n(&malloc_state, next, __ATOMIC_SEQ_CST);
@@ -321,3 +322,11 @@ bool nmm_malloc_owns(const void *p)
 {
 	return p && (virt_addr_valid(p) || early_owns(p) || direct_lookup(p, NULL));
 }
+
+MALLOC_SELF_ALIAS(malloc_trim);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+MALLOC_SELF_ALIAS(mallinfo);
+#pragma GCC diagnostic pop
+MALLOC_SELF_ALIAS(mallinfo2);
+MALLOC_SELF_ALIAS(malloc_stats);
