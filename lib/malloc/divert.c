@@ -227,10 +227,9 @@ static int divert(const char **why)
 
 void malloc_divert_libc(void)
 {
-	const char *v = getenv("NUMAMM_MALLOC_PATCH_LIBC");
 	const char *why = "NUMAMM_MALLOC_PATCH_LIBC=0";
 	int e = -ECANCELED;
-	if (!v || strcmp(v, "0"))
+	if (malloc_cfg.patch_libc)
 		e = divert(&why);
 	if (!e) {
 		malloc_libc_diverted = true;

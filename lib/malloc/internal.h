@@ -44,13 +44,15 @@ enum malloc_state {
 extern int malloc_state;                       /* enum malloc_state, atomic */
 extern __thread int malloc_depth __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
-/* config.c: NUMAMM_MALLOC_BOOT, NUMAMM_POLICY, NUMAMM_MALLOC_DEBUG, NUMAMM_STATS */
+/* config.c: NUMAMM_MALLOC_BOOT, NUMAMM_POLICY, NUMAMM_MALLOC_DEBUG, NUMAMM_STATS,
+ * NUMAMM_MALLOC_PATCH_LIBC */
 enum malloc_policy { POLICY_LOCAL, POLICY_INTERLEAVE, POLICY_BIND };
 struct malloc_config {
 	enum malloc_policy policy;
 	int bind_node;
 	bool debug;                            /* report bad frees with the caller, keep running */
 	bool stats_at_exit;
+	bool patch_libc;                       /* divert glibc's entry points (divert.c) */
 };
 extern struct malloc_config malloc_cfg;
 void malloc_boot(void);                        /* state DOWN -> UP (or LIBC); any thread */
