@@ -1,6 +1,7 @@
 /* malloc_dlopen_dlclose_no_growth - a library whose constructor allocates (72 B and 1 MiB) and
  * whose destructor frees, dlopen'ed and dlclose'd 1000 times (every other time RTLD_DEEPBIND, so
- * through glibc's diverted entry points), while two threads allocate and free. Expect memory in
+ * through glibc's diverted entry points), while two threads allocate and free; each round the
+ * program takes the constructor's small block and frees it. Expect every such block ours, memory in
  * use (mallinfo2: arena, early heap and direct mappings) and RSS after the last round within a
  * few MiB of where they were after round 100: a leak of the constructor's memory would be 1 GiB. */
 #include <dlfcn.h>
@@ -63,15 +64,22 @@ int main(void)
 	pthread_t t[2];
 	for (int i = 0; i < 2; i++)
 		REQUIRE(pthread_create(&t[i], NULL, churn, (void *)(uintptr_t)(i + 1)) == 0);
-	size_t use100 = 0, rss100 = 0;
+	size_t use100 = 0, rss100 = 0, not_ours = 0;
 	for (int i = 0; i < ROUNDS; i++) {
 		void *h = dlopen(DEEPBIND_LIB, RTLD_NOW | ((i & 1) ? RTLD_DEEPBIND : 0));
 		if (!h) {
 			fprintf(stderr, "dlopen %s: %s\n", DEEPBIND_LIB, dlerror());
 			return 1;
 		}
-		void *(*peek)(void) = (void *(*)(void))dlsym(h, "lib_take_ctor_small");
-		(void)peek;
+		/* the constructor's small block changes hands: the program frees it, the destructor
+		 * frees the big one */
+		void *(*take)(void) = (void *(*)(void))dlsym(h, "lib_take_ctor_small");
+		REQUIRE(take);
+		void *c = take();
+		REQUIRE(c);
+		if (!nmm_malloc_owns(c))
+			not_ours++;
+		free(c);
 		REQUIRE(dlclose(h) == 0);
 		if (i == 99) {
 			use100 = in_use();
@@ -86,6 +94,7 @@ int main(void)
 		bad += (uintptr_t)r;
 	}
 	CHECK_EQ(bad, 0);
+	CHECK_EQ(not_ours, 0);
 	size_t use = in_use(), now = rss();
 	if (use > use100 + SLACK || now > rss100 + SLACK)
 		fprintf(stderr, "in use %zu -> %zu bytes, rss %zu -> %zu bytes\n", use100, use, rss100, now);
