@@ -3,7 +3,9 @@
  * else NUMAMM_BOOT; else "backing=thp hugepages=off mem=64M hotplug=64G thp_defer=4M"), NUMAMM_POLICY
  * (local | interleave | bind:N), NUMAMM_MALLOC_DEBUG=1 (report bad pointers with their caller and
  * keep running instead of glibc's abort), NUMAMM_MALLOC_TRIM=SIZE (free memory growth that gives
- * pages back to the OS, default 64M), NUMAMM_STATS=1 (malloc_stats-style summary at exit).
+ * pages back to the OS, default 64M), NUMAMM_STATS=1 (malloc_stats-style summary at exit),
+ * NUMAMM_MALLOC_PATCH_LIBC=0 (leave glibc's malloc entry points alone: RTLD_DEEPBIND libraries
+ * then allocate from glibc's heap, lib/malloc/divert.c).
  */
 #ifndef NUMAMM_MALLOC_H
 #define NUMAMM_MALLOC_H

@@ -1,7 +1,7 @@
 /* lib/malloc/config.c - the drop-in malloc's life: booting numamm on the first allocation, its
  * settings (NUMAMM_MALLOC_BOOT, NUMAMM_POLICY, NUMAMM_MALLOC_DEBUG, NUMAMM_MALLOC_TRIM,
- * NUMAMM_STATS), fork handlers, and the glibc introspection calls (malloc_trim, mallinfo2,
- * malloc_stats).
+ * NUMAMM_STATS, NUMAMM_MALLOC_PATCH_LIBC), fork handlers, and the glibc introspection calls
+ * (malloc_trim, mallinfo2, malloc_stats).
  *
  * The default boot line gives every node anonymous THP memory (private, so a fork()ed child gets
  * a copy-on-write heap, as with any malloc) of 64 MiB that grows by hot-add up to 64 GiB.
@@ -141,6 +141,8 @@ void malloc_boot(void)
 	parse_policy(getenv("NUMAMM_POLICY"));
 	const char *d = getenv("NUMAMM_MALLOC_DEBUG");
 	malloc_cfg.debug = d && *d && strcmp(d, "0");
+	const char *pl = getenv("NUMAMM_MALLOC_PATCH_LIBC");
+	malloc_cfg.patch_libc = !pl || strcmp(pl, "0");
 	const char *st = getenv("NUMAMM_STATS");
 	malloc_cfg.stats_at_exit = st && (!strcmp(st, "1") || !strcmp(st, "exit") || !strncmp(st, "file:", 5));
 	if (st && !strncmp(st, "file:", 5))
@@ -188,6 +190,7 @@ void malloc_boot(void)
 											     : MALLOC_UP_POLICY;
 		if (next == MALLOC_UP && !malloc_cfg.debug)
 			mcache_init();
+		malloc_divert_libc();           /* before anyone can have called glibc's malloc */
 	}
 	malloc_depth--;
 	__atomic_store_n(&malloc_state, next, __ATOMIC_SEQ_CST);
@@ -321,3 +324,11 @@ bool nmm_malloc_owns(const void *p)
 {
 	return p && (virt_addr_valid(p) || early_owns(p) || direct_lookup(p, NULL));
 }
+
+MALLOC_SELF_ALIAS(malloc_trim);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+MALLOC_SELF_ALIAS(mallinfo);
+#pragma GCC diagnostic pop
+MALLOC_SELF_ALIAS(mallinfo2);
+MALLOC_SELF_ALIAS(malloc_stats);

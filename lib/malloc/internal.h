@@ -12,6 +12,8 @@
  *           own mmap, munmap'ed on free (RSS drops at once), mremap'ed by realloc.
  *   libc    numamm could not boot: glibc's own allocator serves everything (__libc_malloc),
  *           after one line on stderr saying why.
+ *   glibc's heap  only when glibc's entry points could not be diverted (divert.c): a library
+ *           bound to them (RTLD_DEEPBIND) allocated it from the brk range; back to glibc.
  *   else    a pointer none of us returned: "free(): invalid pointer" (glibc's words) and abort,
  *           or with NUMAMM_MALLOC_DEBUG=1 the report with the caller, and the call ignored.
  *
@@ -22,9 +24,11 @@
 #ifndef NUMAMM_LIB_MALLOC_INTERNAL_H
 #define NUMAMM_LIB_MALLOC_INTERNAL_H
 
+#include <malloc.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define MALLOC_ALIGNMENT 16                    /* glibc's on x86-64: max_align_t */
 #define MALLOC_KMALLOC_MAX (128UL << 10)       /* larger sizes: one mmap each (direct.c) */
@@ -40,13 +44,15 @@ enum malloc_state {
 extern int malloc_state;                       /* enum malloc_state, atomic */
 extern __thread int malloc_depth __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
-/* config.c: NUMAMM_MALLOC_BOOT, NUMAMM_POLICY, NUMAMM_MALLOC_DEBUG, NUMAMM_STATS */
+/* config.c: NUMAMM_MALLOC_BOOT, NUMAMM_POLICY, NUMAMM_MALLOC_DEBUG, NUMAMM_STATS,
+ * NUMAMM_MALLOC_PATCH_LIBC */
 enum malloc_policy { POLICY_LOCAL, POLICY_INTERLEAVE, POLICY_BIND };
 struct malloc_config {
 	enum malloc_policy policy;
 	int bind_node;
 	bool debug;                            /* report bad frees with the caller, keep running */
 	bool stats_at_exit;
+	bool patch_libc;                       /* divert glibc's entry points (divert.c) */
 };
 extern struct malloc_config malloc_cfg;
 void malloc_boot(void);                        /* state DOWN -> UP (or LIBC); any thread */
@@ -82,5 +88,25 @@ void malloc_double_free(const void *p, const void *caller);
 int malloc_node_for_alloc(void);                   /* NUMA_NO_NODE for the local policy */
 
 size_t malloc_release_free_pages(void);            /* config.c: bytes given back to the OS */
+
+/* Our exported entry points under names bound inside this object (aliases in malloc.c and
+ * config.c), so divert.c points glibc's at ours even when something else interposes malloc. */
+#define MALLOC_SELF(fn) extern __typeof(fn) malloc_self_##fn __attribute__((visibility("hidden"), copy(fn)))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"   /* mallinfo: we export it all the same */
+MALLOC_SELF(malloc); MALLOC_SELF(free); MALLOC_SELF(calloc); MALLOC_SELF(realloc);
+MALLOC_SELF(reallocarray); MALLOC_SELF(memalign); MALLOC_SELF(aligned_alloc);
+MALLOC_SELF(posix_memalign); MALLOC_SELF(valloc); MALLOC_SELF(pvalloc);
+MALLOC_SELF(malloc_usable_size); MALLOC_SELF(malloc_trim); MALLOC_SELF(mallinfo);
+MALLOC_SELF(mallinfo2); MALLOC_SELF(malloc_stats);
+#pragma GCC diagnostic pop
+#define MALLOC_SELF_ALIAS(fn) extern __typeof(fn) malloc_self_##fn __attribute__((alias(#fn), copy(fn)))
+
+/* divert.c: glibc's malloc entry points jump to ours (or, failing that, glibc's brk heap is
+ * recognised); called by malloc_boot once numamm is up. */
+void malloc_divert_libc(void);
+extern bool malloc_libc_diverted;
+bool libc_heap_owns(const void *p);                /* fallback only: in glibc's brk heap */
+size_t libc_heap_usable_size(void *p);
 
 #endif

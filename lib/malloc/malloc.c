@@ -123,8 +123,9 @@ void *malloc(size_t n)
 	return malloc_slow(n, 0, false, CALLER());
 }
 
-/* Which of ours is @p? 0 arena, 1 early, 2 direct, 3 libc's, -1 nobody's. */
-enum owner { OWN_ARENA, OWN_EARLY, OWN_DIRECT, OWN_LIBC, OWN_NONE = -1 };
+/* Which of ours is @p? 0 arena, 1 early, 2 direct, 3 libc's (numamm did not boot), 4 glibc's
+ * heap while we are up (divert.c's fallback), -1 nobody's. */
+enum owner { OWN_ARENA, OWN_EARLY, OWN_DIRECT, OWN_LIBC, OWN_LIBC_HEAP, OWN_NONE = -1 };
 
 static enum owner owner_of(const void *p, size_t *len)
 {
@@ -136,6 +137,8 @@ static enum owner owner_of(const void *p, size_t *len)
 		return OWN_DIRECT;
 	if (__atomic_load_n(&malloc_state, __ATOMIC_ACQUIRE) == MALLOC_LIBC)
 		return OWN_LIBC;
+	if (libc_heap_owns(p))
+		return OWN_LIBC_HEAP;
 	return OWN_NONE;
 }
 
@@ -182,6 +185,7 @@ static noinline void free_slow(void *p, const void *caller)
 		direct_free(p);
 		return;
 	case OWN_LIBC:
+	case OWN_LIBC_HEAP:
 		__libc_free(p);
 		return;
 	case OWN_NONE:
@@ -260,6 +264,8 @@ size_t malloc_usable_size(void *p)
 			libc_usable = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
 		return libc_usable ? libc_usable(p) : 0;
 	}
+	case OWN_LIBC_HEAP:
+		return libc_heap_usable_size(p);
 	case OWN_NONE:
 		malloc_bad_pointer("malloc_usable_size", p, CALLER());
 		return 0;
@@ -318,6 +324,16 @@ void *realloc(void *p, size_t n)
 		return realloc_move(p, len, n);
 	case OWN_LIBC:
 		return __libc_realloc(p, n);
+	case OWN_LIBC_HEAP: {
+		/* into our heap: glibc's serves only what cannot reach ours */
+		void *q = malloc(n);
+		if (!q)
+			return NULL;
+		old = libc_heap_usable_size(p);
+		memcpy(q, p, old < n ? old : n);
+		__libc_free(p);
+		return q;
+	}
 	case OWN_NONE:
 		malloc_bad_pointer("realloc", p, CALLER());
 		return NULL;
@@ -389,3 +405,15 @@ void *pvalloc(size_t n)
 	}
 	return aligned_slow(PAGE, (n + PAGE - 1) & ~(PAGE - 1), CALLER());
 }
+
+MALLOC_SELF_ALIAS(malloc);
+MALLOC_SELF_ALIAS(free);
+MALLOC_SELF_ALIAS(calloc);
+MALLOC_SELF_ALIAS(realloc);
+MALLOC_SELF_ALIAS(reallocarray);
+MALLOC_SELF_ALIAS(memalign);
+MALLOC_SELF_ALIAS(aligned_alloc);
+MALLOC_SELF_ALIAS(posix_memalign);
+MALLOC_SELF_ALIAS(valloc);
+MALLOC_SELF_ALIAS(pvalloc);
+MALLOC_SELF_ALIAS(malloc_usable_size);
