@@ -5,9 +5,7 @@
  * boot; and a write to a freed page really ends in ASan's "use-after-poison" report.
  * Other builds: skip.
  */
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include "asan_child_report.h"
 #include "pa_test.h"
 #include "sanitize.h"
 
@@ -33,35 +31,12 @@ static bool poisoned(const char *p, size_t n)
 }
 
 /* A child writes to a page it freed: ASan must stop it with its report. */
-static void write_after_free_is_reported(void)
+static void write_after_free(void)
 {
-	int fd[2];
-	REQUIRE(pipe(fd) == 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fd[1], 2);
-		close(fd[0]);
-		struct page *pg = alloc_pages(GFP_KERNEL, 1);
-		char *p = page_address(pg);
-		__free_pages(pg, 1);
-		((volatile char *)p)[PAGE_SIZE + 100] = 1;
-		_exit(0);                               /* not reached under ASan */
-	}
-	close(fd[1]);
-	static char out[65536];
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof(out) - 1 && (r = read(fd[0], out + n, sizeof(out) - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = '\0';
-	close(fd[0]);
-	int st;
-	REQUIRE(waitpid(pid, &st, 0) == pid);
-	CHECK(!(WIFEXITED(st) && WEXITSTATUS(st) == 0));
-	CHECK(strstr(out, "AddressSanitizer: use-after-poison") != NULL);
-	if (test_failures)
-		fprintf(stderr, "child printed:\n%s\n", out);
+	struct page *pg = alloc_pages(GFP_KERNEL, 1);
+	char *p = page_address(pg);
+	__free_pages(pg, 1);
+	((volatile char *)p)[PAGE_SIZE + 100] = 1;
 }
 
 int main(void)
@@ -134,7 +109,7 @@ int main(void)
 	free_pages_exact(ex, 3 * PAGE_SIZE);
 	CHECK(poisoned(ex, 3 * PAGE_SIZE));
 
-	write_after_free_is_reported();
+	check_child_asan_report(write_after_free, "AddressSanitizer: use-after-poison");
 	CHECK(all_zones_valid());
 
 	/* Shutdown unpoisons the linear map: a second boot maps it again and must find every
