@@ -177,7 +177,6 @@ static __always_inline bool nmm_alloc_page_fast(gfp_t gfp, struct page **out)
 /* @page has dropped its last reference. Return: false when the full path must free it. */
 static __always_inline bool nmm_free_page_fast(struct page *page)
 {
-	page_asan_poison(page, 0);      /* free from here on, whichever path takes it */
 	unsigned long flags = page->flags;
 	unsigned long key = nmm_page_free_key(flags);
 	/* Allocated pages carry a pcp migratetype (0..2): __alloc_pages refuses the invalid 3.
@@ -188,6 +187,7 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 	if (key == nmm_thread_pcp_key(t)) {
 		/* In a magazine the page is free: no order, PG_pcp. Flipped before the push
 		 * publishes it, back if the push fails. */
+		page_asan_poison(page, 0);      /* an allocated page of ours (the key says so) */
 		nmm_page_flip_pcp(page);
 		if (likely(nmm_mag_push_local((struct nmm_mag *)((char *)t->mag + mag_off), page)))
 			return true;
@@ -201,6 +201,7 @@ static __always_inline bool nmm_free_page_fast(struct page *page)
 	struct per_cpu_pages *pcp = f->pcp;
 	if (unlikely(cpu < 0 || !pcp || key != f->match))
 		return false;
+	page_asan_poison(page, 0);
 	nmm_page_flip_pcp(page);
 	if (likely(nmm_mag_push_rseq(rs, cpu, (struct nmm_mag *)((char *)pcp->mag + mag_off), page)))
 		return true;

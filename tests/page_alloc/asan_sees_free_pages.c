@@ -1,6 +1,7 @@
 /* ASan builds: the page allocator poisons a block when it is freed and unpoisons it when it is
  * handed out (lib/page_alloc/page_asan.h). Order 0 through the fast path and the slow path,
- * higher orders, __GFP_ZERO, split blocks, a shared block's last put; pages never allocated
+ * higher orders, __GFP_ZERO, split blocks, a shared block's last put, a reserved page freed by
+ * mistake (reported, stays addressable); pages never allocated
  * since boot stay addressable (documented); a shutdown leaves the linear map clean for the next
  * boot; and a write to a freed page really ends in ASan's "use-after-poison" report.
  * Other builds: skip.
@@ -108,6 +109,17 @@ int main(void)
 	CHECK(poisoned(ex + 3 * PAGE_SIZE, PAGE_SIZE));
 	free_pages_exact(ex, 3 * PAGE_SIZE);
 	CHECK(poisoned(ex, 3 * PAGE_SIZE));
+
+	/* A reserved page (here the one holding struct pages) freed by mistake: reported, not
+	 * freed, and its memory stays addressable (it is the memory map). */
+	struct page *any = alloc_page(GFP_KERNEL);
+	REQUIRE(any);
+	struct page *res = virt_to_page(any);
+	REQUIRE(PageReserved(res));
+	__free_page(res);
+	CHECK(addressable(page_address(res), PAGE_SIZE));
+	CHECK(addressable(any, sizeof(*any)));
+	__free_page(any);
 
 	check_child_asan_report(write_after_free, "AddressSanitizer: use-after-poison");
 	CHECK(all_zones_valid());
