@@ -13,7 +13,7 @@
 #include <numamm/linux/gfp.h>
 #include <numamm/linux/mm.h>
 #include <numamm/linux/mmzone.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 #include <numamm/numamm.h>
 
 const char *const numa_mem_name[NUMA_MEM_NR] = { "numamm_hugetlb", "numamm_4k",

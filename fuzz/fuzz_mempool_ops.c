@@ -292,24 +292,9 @@ static void op_destroy(struct cursor *c)
 		destroy_pool(i);
 }
 
-static void shrink_kmalloc(void)
-{
-	for (size_t sz = 8; sz <= 8192; sz *= 2) {
-		size_t sizes[2] = { sz, sz == 64 ? 96 : sz == 128 ? 192 : 0 };
-		for (int k = 0; k < 2 && sizes[k]; k++) {
-			void *p = kmalloc(sizes[k], GFP_KERNEL);
-			struct slab *slab = p ? virt_to_slab(p) : NULL;
-			struct kmem_cache *s = slab ? slab->slab_cache : NULL;
-			kfree(p);
-			if (s)
-				kmem_cache_shrink(s);
-		}
-	}
-}
-
 static unsigned long settled_free_pages(void)
 {
-	shrink_kmalloc();
+	kmalloc_caches_settle();
 	drain_all_pages(NULL);
 	return nr_free_pages();
 }

@@ -3,7 +3,7 @@
  * include/uapi/linux/rseq.h defines it) lives there as a static inline.
  */
 #include <numamm/cpu.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 __thread struct nmm_cpu_hint_cache nmm_cpu_hint __attribute__((tls_model("initial-exec")));
 

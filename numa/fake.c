@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "numa_internal.h"
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #define NMM_HIDDEN __attribute__((visibility("hidden")))
 

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "numa_internal.h"
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "numa.h"
+#include "topology.h"
 
 #ifdef __cplusplus
 extern "C" {

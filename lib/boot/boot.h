@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include <numamm/numamm.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "../fault/fault.h"
 

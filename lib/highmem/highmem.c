@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "../boot/boot.h"
 #include "internal.h"

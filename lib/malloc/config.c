@@ -19,7 +19,7 @@
 #include <numamm/linux/numa.h>
 #include <numamm/linux/shrinker.h>
 #include <numamm/linux/slab.h>
-#include <numamm/malloc.h>
+#include <numamm/malloc_ext.h>
 #include <numamm/numamm.h>
 
 #include "fault/fault.h"
@@ -190,7 +190,9 @@ void malloc_boot(void)
 											     : MALLOC_UP_POLICY;
 		if (next == MALLOC_UP && !malloc_cfg.debug)
 			mcache_init();
+#ifndef NMM_MALLOC_DROPIN
 		malloc_divert_libc();           /* before anyone can have called glibc's malloc */
+#endif
 	}
 	malloc_depth--;
 	__atomic_store_n(&malloc_state, next, __ATOMIC_SEQ_CST);

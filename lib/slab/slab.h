@@ -43,7 +43,7 @@
 #include <numamm/linux/page-flags.h>
 #include <numamm/linux/slab.h>
 #include <numamm/linux/spinlock.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #define NMM_SLAB_NAME_MAX 32
 #define NMM_SLAB_MAX_CACHES 4096       /* cache ids index per-thread tables */
@@ -351,6 +351,7 @@ void slab_rcu_barrier(void);
 /* kmalloc.c */
 int kmalloc_caches_init(char *err, size_t errlen);
 void kmalloc_caches_release(void);
+void kmalloc_caches_settle(void);               /* every kmalloc cache touched, then shrunk */
 
 /* Report helpers */
 void slab_report(struct kmem_cache *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

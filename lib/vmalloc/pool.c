@@ -27,7 +27,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "../boot/boot.h"
 #include "internal.h"

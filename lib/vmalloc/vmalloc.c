@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 
 #include <numamm/linux/numa.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 #include <numamm/numamm.h>
 
 #include "../boot/boot.h"

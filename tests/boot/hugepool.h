@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "test.h"
 

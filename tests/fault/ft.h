@@ -51,24 +51,9 @@ static inline void ft_set(int point, struct nmm_fault_attr a)
 
 /* Every kmalloc cache shrunk to nothing (kmem_cache_shrink: CPU slabs flushed, all empty
  * slabs freed, where reclaim keeps a few partial ones). */
-static inline void ft_shrink_kmalloc(void)
-{
-	for (size_t sz = 8; sz <= 8192; sz *= 2) {
-		size_t sizes[2] = { sz, sz == 64 ? 96 : sz == 128 ? 192 : 0 };
-		for (int i = 0; i < 2 && sizes[i]; i++) {
-			void *p = kmalloc(sizes[i], GFP_KERNEL);
-			struct slab *slab = p ? virt_to_slab(p) : NULL;
-			struct kmem_cache *s = slab ? slab->slab_cache : NULL;
-			kfree(p);
-			if (s)
-				kmem_cache_shrink(s);
-		}
-	}
-}
-
 static inline unsigned long ft_free_pages(void)
 {
-	ft_shrink_kmalloc();
+	kmalloc_caches_settle();
 	for (int nid = 0; nid < nr_node_ids; nid++)
 		shrink_slab(GFP_KERNEL, nid, 0);
 	vm_unmap_aliases();

@@ -3,7 +3,7 @@
 #ifndef NUMAMM_TESTS_HUGEPOOL_GROW_H
 #define NUMAMM_TESTS_HUGEPOOL_GROW_H
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "test.h"
 

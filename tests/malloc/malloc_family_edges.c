@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <numamm/malloc.h>
+#include <numamm/malloc_ext.h>
 
 #include "test.h"
 

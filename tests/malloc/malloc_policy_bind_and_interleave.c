@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <numamm/malloc.h>
+#include <numamm/malloc_ext.h>
 
 #include "test.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <numamm/malloc.h>
+#include <numamm/malloc_ext.h>
 
 #include "test.h"
 

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <sys/mman.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "sysfs_probe.h"
 #include "test.h"

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "test.h"
 

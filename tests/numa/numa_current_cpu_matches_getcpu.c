@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <numamm/cpu.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "test.h"
 

@@ -3,7 +3,7 @@
  * the QEMU 4node guest's is not), and
  * nmm_numa_nodes_by_distance() orders nodes by it: self first, then nearest, ties by id.
  */
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "sysfs_probe.h"
 #include "test.h"

@@ -3,7 +3,7 @@
  * distances 10 / 10+2*|ki-kj| inside a real node (symmetric) and the real SLIT across, and
  * nodes_by_distance following them; PCI devices hang off the first fake node of their node.
  */
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "test.h"
 

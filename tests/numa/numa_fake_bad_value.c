@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "test.h"
 

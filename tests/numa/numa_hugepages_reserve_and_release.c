@@ -4,7 +4,7 @@
  */
 #include <unistd.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "sysfs_probe.h"
 #include "test.h"

@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <unistd.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "sysfs_probe.h"
 #include "test.h"

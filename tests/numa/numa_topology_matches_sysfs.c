@@ -2,7 +2,7 @@
  * the nodes with CPUs or memory (memoryless CPU nodes included, as in the kernel), each node's
  * CPU list and MemTotal, hugepage pools, online and possible CPUs.
  */
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "sysfs_probe.h"
 #include "test.h"

@@ -4,7 +4,7 @@
  */
 #include <sys/mman.h>
 
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 
 #include "test.h"
 

@@ -19,7 +19,7 @@
 
 #include <numamm/linux/mm.h>
 #include <numamm/linux/mmzone.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 #include <numamm/numamm.h>
 
 #include "vm_guest.h"

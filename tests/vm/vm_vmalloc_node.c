@@ -14,7 +14,7 @@
 #include <numamm/linux/gfp.h>
 #include <numamm/linux/mm.h>
 #include <numamm/linux/vmalloc.h>
-#include <numamm/numa.h>
+#include <numamm/topology.h>
 #include <numamm/numamm.h>
 
 #include "vm_guest.h"

@@ -3,7 +3,7 @@
 #define NUMAMM_LINUX_NUMA_H
 
 #include "../cpu.h"
-#include "../numa.h"
+#include "../topology.h"
 
 #define NUMA_NO_NODE (-1)
 #define MAX_NUMNODES NMM_MAX_NODES

@@ -1,12 +1,12 @@
-/* numamm/numa.h - the machine's NUMA topology and placement, as numamm sees it (numa/ layer).
+/* numamm/topology.h - the machine's NUMA topology and placement, as numamm sees it (numa/ layer).
  *
  * Topology comes from hwloc (nodes, CPUs, memory, hugepages, PCI devices), distances from the
  * SLIT (libnuma's numa_distance). `numa=fake=N` splits every real node into N logical nodes, as
  * the kernel's option does, so node logic runs on a one-node machine: logical node ids are what
  * every other layer uses; nmm_numa_phys_node() maps one back to the real node for placement.
  */
-#ifndef NUMAMM_NUMA_H
-#define NUMAMM_NUMA_H
+#ifndef NUMAMM_TOPOLOGY_H
+#define NUMAMM_TOPOLOGY_H
 
 #include <stdbool.h>
 #include <stddef.h>

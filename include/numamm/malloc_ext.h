@@ -1,4 +1,4 @@
-/* numamm/malloc.h - libnumamm-malloc.so's own calls, beside the glibc malloc family it exports.
+/* numamm/malloc_ext.h - libnumamm-malloc.so's own calls, beside the glibc malloc family it exports.
  * Settings (environment, read at the first allocation): NUMAMM_MALLOC_BOOT (numamm's boot line;
  * else NUMAMM_BOOT; else "backing=thp hugepages=off mem=64M hotplug=64G thp_defer=4M"), NUMAMM_POLICY
  * (local | interleave | bind:N), NUMAMM_MALLOC_DEBUG=1 (report bad pointers with their caller and
@@ -7,8 +7,8 @@
  * NUMAMM_MALLOC_PATCH_LIBC=0 (leave glibc's malloc entry points alone: RTLD_DEEPBIND libraries
  * then allocate from glibc's heap, lib/malloc/divert.c).
  */
-#ifndef NUMAMM_MALLOC_H
-#define NUMAMM_MALLOC_H
+#ifndef NUMAMM_MALLOC_EXT_H
+#define NUMAMM_MALLOC_EXT_H
 
 #include <stdbool.h>
 #include <stdio.h>
