@@ -100,7 +100,10 @@ MALLOC_SELF(posix_memalign); MALLOC_SELF(valloc); MALLOC_SELF(pvalloc);
 MALLOC_SELF(malloc_usable_size); MALLOC_SELF(malloc_trim); MALLOC_SELF(mallinfo);
 MALLOC_SELF(mallinfo2); MALLOC_SELF(malloc_stats);
 #pragma GCC diagnostic pop
-#define MALLOC_SELF_ALIAS(fn) extern __typeof(fn) malloc_self_##fn __attribute__((alias(#fn), copy(fn)))
+/* alias(MALLOC_STR(fn)): the name @fn stands for (dropin_names.h renames the family) */
+#define MALLOC_STR_(x) #x
+#define MALLOC_STR(x) MALLOC_STR_(x)
+#define MALLOC_SELF_ALIAS(fn) extern __typeof(fn) malloc_self_##fn __attribute__((alias(MALLOC_STR(fn)), copy(fn)))
 
 /* divert.c: glibc's malloc entry points jump to ours (or, failing that, glibc's brk heap is
  * recognised); called by malloc_boot once numamm is up. */
