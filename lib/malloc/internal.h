@@ -91,7 +91,12 @@ size_t malloc_release_free_pages(void);            /* config.c: bytes given back
 
 /* Our exported entry points under names bound inside this object (aliases in malloc.c and
  * config.c), so divert.c points glibc's at ours even when something else interposes malloc. */
-#define MALLOC_SELF(fn) extern __typeof(fn) malloc_self_##fn __attribute__((visibility("hidden"), copy(fn)))
+#if __has_attribute(copy)
+#define MALLOC_COPY(fn) __attribute__((copy(fn)))   /* gcc: the entry point's attributes too */
+#else
+#define MALLOC_COPY(fn)                             /* clang (the fuzz build) has no copy */
+#endif
+#define MALLOC_SELF(fn) extern __typeof(fn) malloc_self_##fn __attribute__((visibility("hidden"))) MALLOC_COPY(fn)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"   /* mallinfo: we export it all the same */
 MALLOC_SELF(malloc); MALLOC_SELF(free); MALLOC_SELF(calloc); MALLOC_SELF(realloc);
@@ -103,7 +108,7 @@ MALLOC_SELF(mallinfo2); MALLOC_SELF(malloc_stats);
 /* alias(MALLOC_STR(fn)): the name @fn stands for (dropin_names.h renames the family) */
 #define MALLOC_STR_(x) #x
 #define MALLOC_STR(x) MALLOC_STR_(x)
-#define MALLOC_SELF_ALIAS(fn) extern __typeof(fn) malloc_self_##fn __attribute__((alias(MALLOC_STR(fn)), copy(fn)))
+#define MALLOC_SELF_ALIAS(fn) extern __typeof(fn) malloc_self_##fn __attribute__((alias(MALLOC_STR(fn)))) MALLOC_COPY(fn)
 
 /* divert.c: glibc's malloc entry points jump to ours (or, failing that, glibc's brk heap is
  * recognised); called by malloc_boot once numamm is up. */
