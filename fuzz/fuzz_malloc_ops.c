@@ -241,7 +241,7 @@ static bool outcome(void *r, int err, size_t n, bool impossible, const char *fn)
 
 /* ---- a second thread, pinned to another CPU ---- */
 
-enum { REQ_IDLE, REQ_MALLOC, REQ_FREE, REQ_DONE };
+enum { REQ_IDLE, REQ_MALLOC, REQ_FREE, REQ_SETTLE, REQ_DONE };
 static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t helper_cv = PTHREAD_COND_INITIALIZER;
 static int helper_req;
@@ -262,14 +262,16 @@ static void *helper_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&helper_lock);
 	for (;;) {
-		while (helper_req != REQ_MALLOC && helper_req != REQ_FREE)
+		while (helper_req == REQ_IDLE || helper_req == REQ_DONE)
 			pthread_cond_wait(&helper_cv, &helper_lock);
 		if (helper_req == REQ_MALLOC) {
 			errno = 0;
 			helper_p = nmm_dropin_malloc(helper_n);
 			helper_errno = errno;
-		} else {
+		} else if (helper_req == REQ_FREE) {
 			nmm_dropin_free(helper_p);
+		} else {
+			kmalloc_caches_settle();   /* without rseq, SLUB's caches are per thread */
 		}
 		helper_req = REQ_DONE;
 		pthread_cond_broadcast(&helper_cv);
@@ -497,6 +499,7 @@ static void op_mallinfo(void)
 
 static unsigned long settled_free_pages(void)
 {
+	on_helper(REQ_SETTLE, 0, NULL, NULL);
 	nmm_dropin_malloc_trim(0);       /* the per-CPU object caches back to their slabs */
 	kmalloc_caches_settle();
 	drain_all_pages(NULL);
