@@ -26,6 +26,7 @@
 
 #include "boot/boot.h"
 #include "page_alloc/internal.h"
+#include "fuzz_common.h"
 
 #define MAX_HELD 256
 #define K 16
@@ -69,21 +70,6 @@ static const gfp_t modifiers[] = {   /* one bit of the modifier byte each */
 	__GFP_ZERO, __GFP_COMP, __GFP_THISNODE, __GFP_DMA, __GFP_DMA32, __GFP_NORETRY,
 	__GFP_RETRY_MAYFAIL, __GFP_HIGHMEM,
 };
-
-struct cursor {
-	const uint8_t *p, *end;
-};
-
-static unsigned next8(struct cursor *c)
-{
-	return c->p < c->end ? *c->p++ : 0;
-}
-
-static unsigned next16(struct cursor *c)
-{
-	unsigned lo = next8(c);
-	return lo | next8(c) << 8;
-}
 
 static gfp_t pick_gfp(struct cursor *c)
 {

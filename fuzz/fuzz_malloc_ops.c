@@ -41,6 +41,7 @@
 
 #include "malloc/dropin.h"
 #include "slab/slab.h"
+#include "fuzz_common.h"
 
 #define MAX_HELD 128
 #define MAX_OPS 400
@@ -72,21 +73,6 @@ static int nheld;
 static size_t live_small, live_big;
 static enum fault_mode fault;
 static uint8_t seedseq = 1;
-
-struct cursor {
-	const uint8_t *p, *end;
-};
-
-static unsigned next8(struct cursor *c)
-{
-	return c->p < c->end ? *c->p++ : 0;
-}
-
-static unsigned next16(struct cursor *c)
-{
-	unsigned lo = next8(c);
-	return lo | next8(c) << 8;
-}
 
 static const size_t size_table[] = {
 	0, 1, 15, 16, 17, 31, 33, 64, 65, 96, 192, 256, 257, 4095, 4096, 8192, 8193, 131071,
@@ -501,9 +487,7 @@ static unsigned long settled_free_pages(void)
 {
 	on_helper(REQ_SETTLE, 0, NULL, NULL);
 	nmm_dropin_malloc_trim(0);       /* the per-CPU object caches back to their slabs */
-	kmalloc_caches_settle();
-	drain_all_pages(NULL);
-	return nr_free_pages();
+	return fuzz_settled_free_pages();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -34,6 +34,7 @@
 
 #include "page_alloc/internal.h"
 #include "slab/slab.h"
+#include "fuzz_common.h"
 
 #define MAX_POOLS 8
 #define MAX_HELD 256
@@ -66,15 +67,6 @@ static int nheld;
 static struct kmem_cache *caches[2];
 static bool failing;
 static uint64_t tagseq = 0x9e3779b97f4a7c15ULL;
-
-struct cursor {
-	const uint8_t *p, *end;
-};
-
-static unsigned next8(struct cursor *c)
-{
-	return c->p < c->end ? *c->p++ : 0;
-}
 
 static unsigned char *bytes_of(const struct pool *p, void *e)
 {
@@ -292,13 +284,6 @@ static void op_destroy(struct cursor *c)
 		destroy_pool(i);
 }
 
-static unsigned long settled_free_pages(void)
-{
-	kmalloc_caches_settle();
-	drain_all_pages(NULL);
-	return nr_free_pages();
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -315,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!nmm_booted())
 		LLVMFuzzerInitialize(NULL, NULL);
-	unsigned long start = settled_free_pages();
+	unsigned long start = fuzz_settled_free_pages();
 	caches[0] = kmem_cache_create("fuzz-pool-24", 24, 0, 0, NULL);
 	caches[1] = kmem_cache_create("fuzz-pool-600", 600, 0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!caches[0] || !caches[1])
@@ -343,7 +328,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FAIL("%d elements left after every pool went", nheld);
 	kmem_cache_destroy(caches[0]);
 	kmem_cache_destroy(caches[1]);
-	unsigned long end = settled_free_pages();
+	unsigned long end = fuzz_settled_free_pages();
 	if (end != start)
 		FAIL("free pages %lu at the start, %lu at the end", start, end);
 	return 0;

@@ -30,6 +30,7 @@
 #include <numamm/numamm.h>
 
 #include "slab/slab.h"
+#include "fuzz_common.h"
 
 #define MAX_HELD 512
 #define MAX_CACHES 8
@@ -64,21 +65,6 @@ static int nheld;
 static unsigned tagseq;
 static int booted_as = -1;
 static const char *const backends[] = { "slub", "slab", "slob" };
-
-struct cursor {
-	const uint8_t *p, *end;
-};
-
-static unsigned next8(struct cursor *c)
-{
-	return c->p < c->end ? *c->p++ : 0;
-}
-
-static unsigned next16(struct cursor *c)
-{
-	unsigned lo = next8(c);
-	return lo | next8(c) << 8;
-}
 
 /* Allocation failures are fine when memory runs short (large kmallocs can exhaust 64 MiB). */
 static bool low_memory(void)

@@ -30,6 +30,7 @@
 
 #include "page_alloc/internal.h"
 #include "vmalloc/internal.h"
+#include "fuzz_common.h"
 
 #define MAX_HELD 64
 #define MAX_VMAP_PAGES 64
@@ -59,21 +60,6 @@ static int nheld;
 static size_t held_bytes;
 static unsigned char *owned;
 static uint64_t tagseq = 0x9e3779b97f4a7c15ULL;
-
-struct cursor {
-	const uint8_t *p, *end;
-};
-
-static unsigned next8(struct cursor *c)
-{
-	return c->p < c->end ? *c->p++ : 0;
-}
-
-static unsigned next16(struct cursor *c)
-{
-	unsigned lo = next8(c);
-	return lo | next8(c) << 8;
-}
 
 static size_t npages(size_t size)
 {
