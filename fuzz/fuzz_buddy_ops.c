@@ -326,11 +326,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	const char *line = getenv("NMM_FUZZ_BOOT");
-	if (!line)
-		line = "mem=64M numa=fake=2";
-	if (nmm_boot(line))
-		FAIL("cannot boot '%s': %s", line, nmm_boot_strerror());
+	fuzz_boot("fuzz_buddy_ops", "mem=64M numa=fake=2");
 	owned = calloc(max_pfn / 8 + 1, 1);
 	return 0;
 }

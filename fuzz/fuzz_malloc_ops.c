@@ -494,8 +494,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	const char *line = getenv("NMM_FUZZ_BOOT");
-	setenv("NUMAMM_MALLOC_BOOT", line ? line : "mem=64M numa=fake=2 backing=thp hugepages=off thp_defer=4M", 1);
+	setenv("NUMAMM_MALLOC_BOOT", fuzz_boot_line("mem=64M numa=fake=2 backing=thp hugepages=off thp_defer=4M"), 1);
 	nmm_dropin_free(nmm_dropin_malloc(1));
 	if (!nmm_booted())
 		FAIL("numamm did not boot (NUMAMM_MALLOC_BOOT=%s)", getenv("NUMAMM_MALLOC_BOOT"));

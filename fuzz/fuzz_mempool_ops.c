@@ -288,11 +288,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	const char *line = getenv("NMM_FUZZ_BOOT");
-	if (!line)
-		line = "mem=64M numa=fake=2";
-	if (nmm_boot(line))
-		FAIL("cannot boot '%s': %s", line, nmm_boot_strerror());
+	fuzz_boot("fuzz_mempool_ops", "mem=64M numa=fake=2");
 	return 0;
 }
 

@@ -465,9 +465,8 @@ static void boot(int backend)
 		return;
 	if (booted_as >= 0)
 		nmm_shutdown();
-	const char *base = getenv("NMM_FUZZ_BOOT");
 	char line[512];
-	snprintf(line, sizeof(line), "%s slab=%s", base ? base : "mem=64M numa=fake=2", backends[backend]);
+	snprintf(line, sizeof(line), "%s slab=%s", fuzz_boot_line("mem=64M numa=fake=2"), backends[backend]);
 	if (nmm_boot(line))
 		FAIL("cannot boot '%s': %s", line, nmm_boot_strerror());
 	booted_as = backend;
