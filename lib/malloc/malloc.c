@@ -81,9 +81,9 @@ static noinline void *malloc_slow(size_t n, size_t align, bool zero, const void 
 		/* kmalloc objects of a power-of-two size are aligned to it (slabs and buddy blocks are
 		 * naturally aligned); debug layouts (red zones) are not, so check and fall back. */
 		size_t want = n > align ? n : align;
-		size_t pow2 = want <= 1 ? 1 : 1UL << (64 - __builtin_clzl(want - 1));
 		p = NULL;
-		if (pow2 <= MALLOC_KMALLOC_MAX && pow2 >= want) {
+		if (want <= MALLOC_KMALLOC_MAX) {   /* (rounding a bigger @want up could shift by 64) */
+			size_t pow2 = want <= 1 ? 1 : 1UL << (64 - __builtin_clzl(want - 1));
 			p = arena_alloc(pow2, MALLOC_GFP);
 			if (p && ((uintptr_t)p & (align - 1))) {
 				kfree(p);
