@@ -64,6 +64,8 @@ struct nmm_boot_params {
 	char slub_debug[256];                  /* slub_debug=OPTIONS[,cache,...] */
 	uint64_t vmalloc;                      /* vmalloc=SIZE: the vmalloc range, 0 = 32G */
 	uint64_t thp_defer;                    /* thp_defer=SIZE: THP nodes madvise later, 0 = at boot */
+	uint64_t memmap_defer;                 /* memmap_defer=SIZE: struct pages of each zone's first
+						* SIZE at boot, the rest as used; 0 = all at boot */
 	struct nmm_fault_boot fault[NMM_NR_FAULT_POINTS];   /* fail_page_alloc=, failslab=, ... */
 };
 
@@ -145,12 +147,17 @@ void nmm_memmap_release(void);
 enum zone_type;
 int nmm_pfn_zone(unsigned long pfn);
 struct page;
-/* nmm_memmap_init_section - struct pages of section @sec of node @nid: PageReserved, one
+/* nmm_memmap_init_section - the struct pages of section @sec of node @nid: PageReserved, one
  * reference, node/zone/section in flags, linear-map address (sparse_init_one_section). */
 void nmm_memmap_init_section(struct page *map, unsigned long sec, int nid);
-/* nmm_memmap_publish_section - make @map section @sec's memory map (a release store: readers
- * index the section table without locks). */
+/* nmm_memmap_publish_section - make @map section @sec's memory map, all of it valid (release
+ * stores: readers index the section tables without locks). */
 void nmm_memmap_publish_section(unsigned long sec, struct page *map);
+/* memmap_defer= (lib/boot/memmap.c): does the MAX_ORDER block holding @pfn have struct pages? */
+bool nmm_memmap_block_ready(unsigned long pfn);
+/* Write the struct pages of the MAX_ORDER block holding @pfn (node @nid), then mark it valid.
+ * Callers serialise (boot; lib/page_alloc/deferred.c's lock). */
+void nmm_memmap_init_block(unsigned long pfn, int nid);
 
 /* zones.c: pg_data_t, zones, zonelists. */
 int nmm_zones_init(char *err, size_t errlen);

@@ -121,7 +121,7 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 					     "lowmem", "highmem", "memblock", "populate", "min_free_kbytes",
 					     "watermark_scale_factor", "page_grouping", "hotplug", "slab",
 					     "slab_nomerge", "slab_merge", "slub_debug", "vmalloc",
-					     "thp_defer" };
+					     "thp_defer", "memmap_defer" };
 	int fault_point = nmm_fault_point_by_name(key);
 	if (fault_point >= 0) {
 		/* fail_page_alloc=<interval>,<probability>,<space>,<times>[,flags] (lib/fault). */
@@ -163,6 +163,11 @@ static int parse_kv(struct parse_ctx *c, char *key, char *val, struct nmm_boot_p
 	if (!strcmp(key, "thp_defer")) {
 		if (nmm_memparse(val, &p->thp_defer) || p->thp_defer > (1ULL << 46))
 			return bad(c, "bad size (0 to 64T)");
+		return 0;
+	}
+	if (!strcmp(key, "memmap_defer")) {
+		if (nmm_memparse(val, &p->memmap_defer) || !p->memmap_defer || p->memmap_defer > (1ULL << 46))
+			return bad(c, "bad size (4K to 64T)");
 		return 0;
 	}
 	if (!strcmp(key, "slab")) {

@@ -194,16 +194,23 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, unsign
 	struct zoneref *zr;
 	struct zone *zone;
 	for_each_zone_zonelist(zone, zr, ac->zonelist, ac->highest_zoneidx) {
+try_this_zone:
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			unsigned long mark = wmark_pages(zone, (int)(alloc_flags & ALLOC_WMARK_MASK));
-			if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx, alloc_flags))
+			if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx, alloc_flags)) {
+				/* memmap_defer=: memory without struct pages yet comes first */
+				if (unlikely(__atomic_load_n(&zone->deferred_pages, __ATOMIC_RELAXED)) && nmm_deferred_grow_zone(zone))
+					goto try_this_zone;
 				continue;
+			}
 		}
 		struct page *page = NULL;
 		if (likely(order <= PAGE_ALLOC_COSTLY_ORDER))
 			page = rmqueue_pcplist(zone, order, ac->migratetype, alloc_flags, ac->preferred_nid);
 		if (!page)
 			page = rmqueue_buddy(zone, order, ac->migratetype, alloc_flags, ac->preferred_nid);
+		if (!page && unlikely(__atomic_load_n(&zone->deferred_pages, __ATOMIC_RELAXED)) && nmm_deferred_grow_zone(zone))
+			goto try_this_zone;
 		if (page) {
 			prep_new_page(page, order, gfp);
 			if (unlikely(order && (alloc_flags & ALLOC_HARDER)))

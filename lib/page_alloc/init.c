@@ -118,8 +118,15 @@ void memblock_free_all(void)
 	u64 i;
 	for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end, NULL) {
 		unsigned long s = PFN_UP(start), e = PFN_DOWN(end);
-		if (s < e)
-			total += nmm_free_range_to_buddy(s, e);
+		/* block by block: memmap_defer= leaves blocks without struct pages for later */
+		while (s < e) {
+			unsigned long be = (s | (MAX_ORDER_NR_PAGES - 1)) + 1;
+			if (be > e)
+				be = e;
+			if (nmm_memmap_block_ready(s))
+				total += nmm_free_range_to_buddy(s, be);
+			s = be;
+		}
 	}
 	(void)total;
 }
@@ -164,6 +171,8 @@ int nmm_page_alloc_init(char *err, size_t errlen)
 			if (e)
 				return e;
 		}
+	if (nmm_params.memmap_defer)
+		nmm_deferred_init(nmm_params.memmap_defer);
 	memblock_free_all();
 	for (int nid = 0; nid < nr_node_ids; nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {

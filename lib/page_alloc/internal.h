@@ -101,6 +101,12 @@ static inline void nmm_thp_defer_check(struct zone *zone)
 		nmm_thp_defer_fire(zone);
 }
 
+/* deferred.c: memmap_defer= - struct pages at boot for part of each zone (before
+ * memblock_free_all, which frees only blocks that have them), the rest a MAX_ORDER block at a
+ * time when get_page_from_freelist finds a zone short. Return: true when the zone grew. */
+void nmm_deferred_init(uint64_t size);
+bool nmm_deferred_grow_zone(struct zone *zone);
+
 /* watermarks.c */
 void nmm_watermarks_reset(void);   /* forget a computed min_free_kbytes (shutdown, hot-add) */
 

@@ -26,6 +26,11 @@ void nmm_thp_defer_arm(uint64_t bytes)
 			if (!populated_zone(zone))
 				continue;
 			unsigned long free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
+			/* memmap_defer=: a zone that will have more than SIZE once its memory all has
+			 * struct pages gets them for SIZE now (the mark counts down from free pages) */
+			if (free + __atomic_load_n(&zone->deferred_pages, __ATOMIC_RELAXED) > pages)
+				while (free <= pages && nmm_deferred_grow_zone(zone))
+					free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
 			if (free > pages) {
 				__atomic_store_n(&zone->thp_defer_mark, free - pages, __ATOMIC_RELAXED);
 				none_left = false;

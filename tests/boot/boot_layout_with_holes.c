@@ -1,6 +1,7 @@
 /* boot_layout_with_holes: memmap=nn@ss ranges with holes between them give zones whose spanned
  * pages include the holes and whose present pages don't; sections that are all hole have no
- * memory map (pfn_valid false); hole pages inside a present section are valid but reserved.
+ * memory map (pfn_valid false); a section's map stops at its last memory (rounded up to a
+ * 4 MiB block), so a hole at a section's tail has no struct pages either.
  *
  *   0      64M        256M   320M           4G    4G+128M
  *   |node0 |   hole   |node0 |     hole     |node0|
@@ -30,9 +31,13 @@ int main(void)
 	CHECK_EQ(d32->present_pages, (48 + 64) * MiB / PAGE_SIZE);
 	CHECK_EQ(pg->node_zones[ZONE_NORMAL].present_pages, 128 * MiB / PAGE_SIZE);
 
-	/* Section 0 [0,128M) holds memory, so the hole at 64M..128M has struct pages (reserved). */
-	CHECK(pfn_valid(100 * MiB / PAGE_SIZE));
-	CHECK(PageReserved(pfn_to_page(100 * MiB / PAGE_SIZE)));
+	/* Section 0 [0,128M) holds memory up to 64M: its map stops there, so the hole at 64M..128M
+	 * has no struct pages (the kernel's subsections); the memory below has them. */
+	CHECK(pfn_valid(64 * MiB / PAGE_SIZE - 1));
+	CHECK(!pfn_valid(64 * MiB / PAGE_SIZE));
+	CHECK(!pfn_valid(100 * MiB / PAGE_SIZE));
+	CHECK(PageReserved(pfn_to_page(32 * MiB / PAGE_SIZE)));   /* memmap=1M$32M */
+	CHECK(pfn_valid(300 * MiB / PAGE_SIZE) && !pfn_valid(330 * MiB / PAGE_SIZE));
 	/* Sections [128M, 256M) and [1G, 4G) are all hole: no memory map at all. */
 	CHECK(!pfn_valid(200 * MiB / PAGE_SIZE));
 	CHECK(!pfn_valid(2 * GiB / PAGE_SIZE));

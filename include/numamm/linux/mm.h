@@ -20,6 +20,9 @@
 extern uintptr_t nmm_linear_base;      /* virtual address of physical 0 in the linear map */
 extern uintptr_t *nmm_section_map;     /* per section: (uintptr_t)(mem_map - start_pfn); 0 = none */
 extern unsigned long nmm_nr_sections;  /* entries in nmm_section_map */
+/* per section: bit b set = its pfns [b * MAX_ORDER_NR_PAGES, (b + 1) * MAX_ORDER_NR_PAGES) have
+ * struct pages (the kernel's subsections: lib/boot/memmap.c) */
+extern uint32_t *nmm_section_blocks;
 extern unsigned long max_pfn;          /* highest pfn + 1 of any node's memory */
 extern phys_addr_t nmm_lowmem_limit;   /* physical addresses at or above are highmem */
 extern void *high_memory;              /* __va(nmm_lowmem_limit) */
@@ -35,7 +38,9 @@ static inline unsigned long nmm_pfn_section(unsigned long pfn) { return pfn >> P
 static inline bool pfn_valid(unsigned long pfn)
 {
 	unsigned long sec = nmm_pfn_section(pfn);
-	return sec < nmm_nr_sections && nmm_section_map[sec] != 0;
+	return sec < nmm_nr_sections &&
+	       ((__atomic_load_n(&nmm_section_blocks[sec], __ATOMIC_ACQUIRE) >>
+		 ((pfn >> MAX_ORDER) & (PAGES_PER_SECTION / MAX_ORDER_NR_PAGES - 1))) & 1);
 }
 
 static inline struct page *pfn_to_page(unsigned long pfn)

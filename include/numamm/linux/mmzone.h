@@ -138,6 +138,9 @@ struct zone {
 	unsigned long extfrag_events;             /* mm_page_alloc_extfrag count */
 	unsigned long steal_events;               /* pageblocks that changed owner */
 	unsigned long thp_defer_mark;             /* thp_defer=: free pages below this promote the node, 0 = off */
+	unsigned long deferred_pages;             /* memmap_defer=: present pages without struct pages yet */
+	unsigned long deferred_next;              /* memmap_defer=: where the next block is looked for */
+	unsigned long deferred_grown;             /* memmap_defer=: blocks initialised since boot */
 	struct zone_cpu_events buddy_ev;          /* events of the zone->lock path (no pcp) */
 	struct zone_cpu_events thread_ev;         /* per-thread magazines' events (atomic adds) */
 } __attribute__((aligned(64)));
