@@ -31,6 +31,12 @@ NMM_HIDDEN int nmm_sysfs_parse_list(const char *list, void (*fn)(int id, void *a
 /* Read "<Key>: <n> kB" from /sys/devices/system/node/nodeN/meminfo. Return 0 or -errno. */
 NMM_HIDDEN int nmm_sysfs_node_meminfo(int phys_node, const char *key, uint64_t *bytes);
 
+/* nmm_numa_topology_load() into a @topo that is all zero already: it writes only what it
+ * fills in. The struct is 320 KiB (1024 CPUs on each of 64 nodes); numamm's own copy is in
+ * .bss, where a memset would make all of it resident in every process preloading the malloc
+ * (on this VM's kernel even reading untouched anonymous memory does). */
+NMM_HIDDEN int nmm_numa_topology_load_zeroed(struct nmm_numa_topology *topo, int fake);
+
 /* Split every real node of @topo (one logical node per real node, ids 0..nr_phys_nodes-1,
  * as topology.c leaves it) into @fake logical nodes. Return 0 or -EINVAL. */
 NMM_HIDDEN int nmm_numa_fake_split(struct nmm_numa_topology *topo, int fake);

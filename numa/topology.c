@@ -339,12 +339,19 @@ static void load_pci(struct nmm_numa_topology *topo, hwloc_topology_t hw)
  */
 int nmm_numa_topology_load(struct nmm_numa_topology *topo, int fake)
 {
+	if (!topo)
+		return -EINVAL;
+	memset(topo, 0, sizeof(*topo));
+	return nmm_numa_topology_load_zeroed(topo, fake);
+}
+
+int nmm_numa_topology_load_zeroed(struct nmm_numa_topology *topo, int fake)
+{
 	hwloc_topology_t hw;
 	int ret;
 
 	if (!topo)
 		return -EINVAL;
-	memset(topo, 0, sizeof(*topo));
 	if (fake < 0 || fake > NMM_MAX_NODES)
 		return -EINVAL;
 	for (int i = 0; i < NMM_MAX_CPUS; i++)

@@ -16,6 +16,7 @@
 #include <numamm/linux/mm.h>
 #include <numamm/stats.h>
 
+#include "../../numa/numa_internal.h"
 #include "../page_alloc/internal.h"
 #include "../slab/slab.h"
 #include "../vmalloc/internal.h"
@@ -191,7 +192,12 @@ static int do_boot(const char *cmdline)
 	if (!e)
 		nmm_fault_apply_boot(nmm_params.fault);   /* before anything that may fail on purpose */
 	if (!e) {
-		e = nmm_numa_topology_load(&nmm_topo, nmm_params.fake);
+		/* Zero until the first boot (.bss); a boot after nmm_shutdown() clears it. */
+		static bool topo_used;
+		if (topo_used)
+			memset(&nmm_topo, 0, sizeof(nmm_topo));
+		topo_used = true;
+		e = nmm_numa_topology_load_zeroed(&nmm_topo, nmm_params.fake);
 		if (e)
 			snprintf(err, sizeof(err), "cannot read the machine's topology: %s", strerror(-e));
 	}
