@@ -634,4 +634,5 @@ void nmm_slab_release(void)
 	if (slab_ops && slab_ops->thread_flush)
 		slab_ops->thread_flush();
 	slab_rcu_barrier();
+	slab_meta_reset();
 }

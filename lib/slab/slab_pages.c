@@ -1,7 +1,7 @@
 /* lib/slab/slab_pages.c - slab pages: taken from and given back to the page allocator for every
  * back end (mm/slub.c allocate_slab/__free_slab, mm/slab.c kmem_getpages), with the slab page
  * counters the reports show, RCU-deferred freeing for SLAB_TYPESAFE_BY_RCU, the slab order
- * calculation, and page-backed memory for the back ends' own metadata.
+ * calculation. (The back ends' own metadata: slab_meta.c.)
  */
 #include <errno.h>
 #include <string.h>
@@ -91,20 +91,6 @@ void slab_pages_free(struct kmem_cache *s, struct slab *slab, unsigned int order
 		return;
 	}
 	slab_pages_release(slab, order, rec);
-}
-
-/* Metadata comes in whole pages from the page allocator; the size is kept in front so
- * slab_meta_free needs no size from its caller beyond a check. */
-void *slab_meta_zalloc(size_t size, int node)
-{
-	void *p = alloc_pages_exact_nid(node, size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
-	return p;
-}
-
-void slab_meta_free(void *p, size_t size)
-{
-	if (p)
-		free_pages_exact(p, size);
 }
 
 /* calculate_order (mm/slub.c): the smallest order whose leftover is at most 1/16 of the slab,
