@@ -1,6 +1,6 @@
 /* numamm/malloc_ext.h - libnumamm-malloc.so's own calls, beside the glibc malloc family it exports.
  * Settings (environment, read at the first allocation): NUMAMM_MALLOC_BOOT (numamm's boot line;
- * else NUMAMM_BOOT; else "backing=thp hugepages=off mem=64M hotplug=64G thp_defer=4M"), NUMAMM_POLICY
+ * else NUMAMM_BOOT; else "backing=thp hugepages=off mem=64M hotplug=64G thp_defer=4M memmap_defer=2M"), NUMAMM_POLICY
  * (local | interleave | bind:N), NUMAMM_MALLOC_DEBUG=1 (report bad pointers with their caller and
  * keep running instead of glibc's abort), NUMAMM_MALLOC_TRIM=SIZE (free memory growth that gives
  * pages back to the OS, default 64M), NUMAMM_STATS=1 (malloc_stats-style summary at exit),

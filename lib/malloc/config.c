@@ -27,7 +27,7 @@
 #include "internal.h"
 #include "mcache.h"
 
-#define DEFAULT_BOOT "backing=thp hugepages=off mem=64M hotplug=64G thp_defer=4M"
+#define DEFAULT_BOOT "backing=thp hugepages=off mem=64M hotplug=64G thp_defer=4M memmap_defer=2M"
 
 int malloc_state;
 __thread int malloc_depth __attribute__((tls_model("initial-exec"), visibility("hidden")));
@@ -261,10 +261,11 @@ struct mallinfo2 mallinfo2(void)
 		size_t managed = managed_bytes(), free_b = nr_free_pages() * PAGE_SIZE;
 		mi.arena = managed + es.bytes;
 		mi.fordblks = free_b;
-		mi.uordblks = managed - free_b + es.bytes;
+		mi.uordblks = managed - free_b + es.in_use;
 		mi.keepcost = 0;
 	} else {
-		mi.arena = mi.uordblks = es.bytes;
+		mi.arena = es.bytes;
+		mi.uordblks = es.in_use;
 	}
 	mi.hblks = ds.nr;
 	mi.hblkhd = ds.bytes;
@@ -295,12 +296,12 @@ void nmm_malloc_stats_print(FILE *out)
 	fprintf(out, "Total (incl. mmap):\nsystem bytes     = %10zu\nin use bytes     = %10zu\n",
 		mi.arena + ds.bytes, mi.uordblks + ds.bytes);
 	fprintf(out, "max mmap regions = %10zu\nmax mmap bytes   = %10zu\n", ds.nr, ds.peak_bytes);
-	fprintf(out, "numamm-malloc: state %s, policy %s, early heap %zu bytes in %zu blocks (%zu frees "
-		"ignored), direct mappings %zu (%zu bytes)\n",
+	fprintf(out, "numamm-malloc: state %s, policy %s, early heap %zu bytes (%zu in use) in %zu blocks "
+		"(%zu frees, %zu reused), direct mappings %zu (%zu bytes)\n",
 		malloc_is_up() ? "up" : __atomic_load_n(&malloc_state, __ATOMIC_RELAXED) == MALLOC_LIBC ?
 		"glibc fallback" : "not booted",
 		malloc_cfg.policy == POLICY_LOCAL ? "local" : malloc_cfg.policy == POLICY_BIND ? "bind" :
-		"interleave", es.bytes, es.allocs, es.frees, ds.nr, ds.bytes);
+		"interleave", es.bytes, es.in_use, es.allocs, es.frees, es.reused, ds.nr, ds.bytes);
 	if (malloc_is_up()) {
 		nmm_report("meminfo", out);
 		nmm_report("buddyinfo", out);

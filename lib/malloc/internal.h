@@ -67,8 +67,12 @@ void malloc_maybe_trim(void);                      /* free memory grew past the 
 void *early_alloc(size_t size, size_t align);
 bool early_owns(const void *p);
 size_t early_usable_size(const void *p);
-void early_free(void *p);
-struct early_stats { size_t bytes, allocs, frees; };
+/* early_free - back to its size's free list; a double free or a pointer that is not a block's
+ * start is refused (the caller reports it, glibc's way). */
+enum early_free_result { EARLY_FREED, EARLY_FREE_TWICE, EARLY_FREE_BAD };
+enum early_free_result early_free(void *p);
+/* bytes: carved from the early heap so far (it never shrinks); in_use: in live blocks. */
+struct early_stats { size_t bytes, in_use, allocs, frees, reused; };
 void early_get_stats(struct early_stats *st);
 
 /* direct.c */

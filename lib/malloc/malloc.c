@@ -76,7 +76,7 @@ static noinline void *malloc_slow(size_t n, size_t align, bool zero, const void 
 		p = align > MALLOC_ALIGNMENT ? __libc_memalign(align, n) : zero ? __libc_calloc(1, n)
 										 : __libc_malloc(n);
 	} else if ((st != MALLOC_UP && st != MALLOC_UP_POLICY) || malloc_depth) {
-		p = early_alloc(n, align);          /* zeroed: the early heap is never reused */
+		p = early_alloc(n, align);          /* zeroed, fresh or reused */
 	} else if (align > MALLOC_ALIGNMENT) {
 		/* kmalloc objects of a power-of-two size are aligned to it (slabs and buddy blocks are
 		 * naturally aligned); debug layouts (red zones) are not, so check and fall back. */
@@ -179,7 +179,16 @@ static noinline void free_slow(void *p, const void *caller)
 		kfree(p);
 		return;
 	case OWN_EARLY:
-		early_free(p);
+		switch (early_free(p)) {
+		case EARLY_FREED:
+			return;
+		case EARLY_FREE_TWICE:
+			malloc_double_free(p, caller);
+			return;
+		case EARLY_FREE_BAD:
+			malloc_bad_pointer("free", p, caller);
+			return;
+		}
 		return;
 	case OWN_DIRECT:
 		direct_free(p);
@@ -306,6 +315,10 @@ void *realloc(void *p, size_t n)
 		return realloc_move(p, old, n);
 	case OWN_EARLY:
 		old = early_usable_size(p);
+		if (!old) {
+			malloc_bad_pointer("realloc", p, CALLER());
+			return NULL;
+		}
 		if (n <= old)
 			return p;
 		return realloc_move(p, old, n);
