@@ -5,10 +5,13 @@
  * pattern: SLUB's slow free and refill paths cost ~60 ns a pair there, the magazine ~10).
  *
  * Which objects may enter (mcache_push), all checked from the slab page, never from the object:
- *   - the kmalloc-64 … kmalloc-8k caches only (MC_NR classes, each a power of two >= 64): such
+ *   - the kmalloc-16 … kmalloc-8k caches of power-of-two sizes (MC_NR classes). From 64 B on
  *     objects are whole cache lines, so handing a freed one to the freeing CPU never makes two
- *     CPUs write one line (Hoard's passive false sharing, the cache-scratch test). 16, 32, 96
- *     and 192 byte objects share lines and take SLUB's path, which returns them to their slab;
+ *     CPUs write one line (Hoard's passive false sharing, the cache-scratch test). 16 and 32 B
+ *     objects share lines: they enter only from slabs that were last the freeing CPU's own
+ *     active slab (slab->owner_cpu), whose neighbours that CPU handed out — what SLUB would do
+ *     with them too; an object of another CPU's slab takes SLUB's path back to its slab. 96 and
+ *     192 B objects (not powers of two) always do;
  *   - object starts (a power-of-two size divides the offset; anything else is kfree()'s to
  *     report);
  *   - objects of the calling CPU's node: the magazine only ever holds local memory, so malloc's
@@ -34,8 +37,9 @@
 #include "slab/slab.h"
 #include "trace/slab_events.h"
 
-#define MC_NR 8                      /* 64, 128, 256, ..., 8192 */
-#define MC_MIN_SHIFT 6
+#define MC_NR 10                     /* 16, 32, 64, 128, ..., 8192 */
+#define MC_MIN_SHIFT 4
+#define MC_LINE_SHARING 2            /* classes below this share cache lines: 16, 32 */
 #define MC_BYTES (16UL << 10)        /* per class and CPU; at least 2 objects */
 
 struct mcache_cpu {
@@ -57,19 +61,19 @@ void mcache_atfork_parent(void);
 void mcache_atfork_child(void);
 
 /* The class of a request of @n (16..8192 after rounding) bytes, or -1 for sizes whose kmalloc
- * class stays out (16, 32, 96, 192) or is past kmalloc-8k. */
+ * class stays out (96, 192) or is past kmalloc-8k. */
 static __always_inline int mcache_class(size_t n)
 {
-	/* n <= 256 by (n - 1) / 8: 33..64 -> 0, 97..128 -> 1, 193..256 -> 2 */
+	/* n <= 256 by (n - 1) / 8: 1..16 -> 0, 17..32 -> 1, 33..64 -> 2, 97..128 -> 3, 193..256 -> 4 */
 	static const signed char small[32] = {
-		-1, -1, -1, -1, 0, 0, 0, 0, -1, -1, -1, -1, 1, 1, 1, 1,
-		-1, -1, -1, -1, -1, -1, -1, -1, 2, 2, 2, 2, 2, 2, 2, 2,
+		0, 0, 1, 1, 2, 2, 2, 2, -1, -1, -1, -1, 3, 3, 3, 3,
+		-1, -1, -1, -1, -1, -1, -1, -1, 4, 4, 4, 4, 4, 4, 4, 4,
 	};
 	if (n <= 256)
 		return small[(n - 1) >> 3];
 	if (n > (1UL << (MC_MIN_SHIFT + MC_NR - 1)))
 		return -1;
-	return (64 - __builtin_clzl(n - 1)) - MC_MIN_SHIFT;   /* 257..512 -> 3 ... 8192 -> 7 */
+	return (64 - __builtin_clzl(n - 1)) - MC_MIN_SHIFT;   /* 257..512 -> 5 ... 8192 -> 9 */
 }
 
 static __always_inline bool mcache_pop(size_t n, void **out)
@@ -114,6 +118,8 @@ static __always_inline bool mcache_push(void *p, const void *caller)
 	struct rseq *rs = nmm_rseq_area();
 	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
 	if ((unsigned int)cpu >= (unsigned int)mc_nr_cpus || slab_nid(slab) != cpu_to_node(cpu))
+		return false;
+	if (c < MC_LINE_SHARING && __atomic_load_n(&slab->owner_cpu, __ATOMIC_RELAXED) != cpu)
 		return false;
 	uint64_t *w = p;
 	if (unlikely(w[1] == mc_key) && mcache_double_free(p, cpu, caller))

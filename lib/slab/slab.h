@@ -79,7 +79,8 @@ struct slab {
 		};
 		long units;                      /* SLOB: free units in the page */
 	};
-	atomic_t __page_mapcount;
+	int owner_cpu;                           /* SLUB: the CPU whose active slab it last became,
+						  * -1 none (the page's _mapcount: -1 again when freed) */
 	atomic_t __page_refcount;
 	void *__page_virtual;
 };

@@ -84,6 +84,7 @@ static void slab_pages_free_rcu(struct rcu_head *head)
 void slab_pages_free(struct kmem_cache *s, struct slab *slab, unsigned int order)
 {
 	bool rec = s && (s->flags & SLAB_RECLAIM_ACCOUNT);
+	__atomic_store_n(&slab->owner_cpu, -1, __ATOMIC_RELAXED);   /* the page's _mapcount again */
 	if (s && (s->flags & SLAB_TYPESAFE_BY_RCU)) {
 		_Static_assert(sizeof(struct rcu_head) <= sizeof(struct list_head), "rcu_head in slab_list");
 		slab->freelist = (void *)((unsigned long)order << 1 | rec);

@@ -177,6 +177,12 @@ void slub_stat_nolock(struct kmem_cache *s, enum slub_stat_item item);
 static inline void slub_cpu_set_slab(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
 				     void *freelist)
 {
+	/* Which CPU's slab: free()'s per-CPU cache takes objects of line-sharing sizes only from
+	 * slabs of the freeing CPU (lib/malloc/mcache.h). A per-thread table has no CPU. */
+	uintptr_t off = (uintptr_t)c - (uintptr_t)s->cpu;
+	size_t cpu = off / sizeof(*c);
+	__atomic_store_n(&slab->owner_cpu, (uintptr_t)c >= (uintptr_t)s->cpu && cpu < (size_t)nmm_nr_cpu_ids ? (int)cpu : -1,
+			 __ATOMIC_RELAXED);
 	c->slab = slab;
 	c->freelist = freelist;
 	c->base = (uintptr_t)slab_address(slab);
