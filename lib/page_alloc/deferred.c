@@ -18,7 +18,9 @@
  * A block that is deferred holds no reserved memory, so all its present memory is free.
  *
  * Locking: grow_lock (a mutex) serialises growth; inside it, zone->lock while freeing into the
- * buddy lists. Any context may grow a zone (nothing here sleeps beyond the page faults).
+ * buddy lists, the pcp locks and the watermarks. Any context may grow a zone (nothing here
+ * sleeps beyond the page faults). fork takes grow_lock after the slab locks and before the
+ * zone locks (nmm_fork_prepare), so a child never finds it held.
  */
 #include <pthread.h>
 
@@ -128,6 +130,14 @@ void nmm_deferred_init(uint64_t size)
 			__atomic_store_n(&zone->deferred_pages, deferred, __ATOMIC_RELEASE);
 		}
 	}
+}
+
+void nmm_deferred_fork_lock(bool lock)
+{
+	if (lock)
+		pthread_mutex_lock(&grow_lock);
+	else
+		pthread_mutex_unlock(&grow_lock);
 }
 
 bool nmm_deferred_grow_zone(struct zone *zone)

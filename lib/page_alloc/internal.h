@@ -106,6 +106,7 @@ static inline void nmm_thp_defer_check(struct zone *zone)
  * time when get_page_from_freelist finds a zone short. Return: true when the zone grew. */
 void nmm_deferred_init(uint64_t size);
 bool nmm_deferred_grow_zone(struct zone *zone);
+void nmm_deferred_fork_lock(bool lock);   /* nmm_fork_prepare (true), parent/child (false) */
 
 /* watermarks.c */
 void nmm_watermarks_reset(void);   /* forget a computed min_free_kbytes (shutdown, hot-add) */

@@ -76,6 +76,7 @@ static void zones_lock(bool lock)
 }
 
 void slab_fork_prepare(void);
+void slab_meta_fork_lock(bool lock);   /* lib/slab/slab_meta.c */
 void slab_fork_parent(void);
 void slab_fork_child(void);
 
@@ -84,14 +85,18 @@ void nmm_fork_prepare(void)
 	if (!nmm_booted())
 		return;
 	slab_fork_prepare();
+	nmm_deferred_fork_lock(true);   /* its holder takes zone and pcp locks: before them */
 	zones_lock(true);
+	slab_meta_fork_lock(true);      /* a leaf */
 }
 
 void nmm_fork_parent(void)
 {
 	if (!nmm_booted())
 		return;
+	slab_meta_fork_lock(false);
 	zones_lock(false);
+	nmm_deferred_fork_lock(false);
 	slab_fork_parent();
 }
 
@@ -99,6 +104,8 @@ void nmm_fork_child(void)
 {
 	if (!nmm_booted())
 		return;
+	slab_meta_fork_lock(false);
 	zones_lock(false);
+	nmm_deferred_fork_lock(false);
 	slab_fork_child();
 }

@@ -319,6 +319,7 @@ void *slab_meta_zalloc(size_t size, int node);
 void slab_meta_free(void *p, size_t size);
 /* slab_meta_reset - forget the metadata pages (nmm_slab_release: they go with the arena). */
 void slab_meta_reset(void);
+void slab_meta_fork_lock(bool lock);   /* nmm_fork_prepare (true), parent/child (false) */
 /* slab_order like mm/slub.c calculate_order: smallest order with waste <= 1/16, objects within
  * [min_objects, MAX_OBJS_PER_PAGE]. */
 unsigned int slab_calculate_order(unsigned int size, unsigned int min_objects, unsigned int max_order);

@@ -12,8 +12,9 @@
  *
  * The page's own fields hold the state (it is not a slab page, so kfree and ksize refuse it):
  * mapping = first free chunk, index = chunks in use, private = META_TAG | size class, lru = the
- * node's list of pages of that class with a free chunk. One mutex; callers are process context (cache
- * creation and destruction), never a fast path.
+ * node's list of pages of that class with a free chunk. One mutex, a leaf (the page allocator
+ * is called outside it; fork takes it last, nmm_fork_prepare); callers are process context
+ * (cache creation and destruction), never a fast path.
  */
 #include <pthread.h>
 #include <string.h>
@@ -144,6 +145,14 @@ void slab_meta_free(void *p, size_t size)
 		return;
 	}
 	free_pages_exact(p, size);
+}
+
+void slab_meta_fork_lock(bool lock)
+{
+	if (lock)
+		pthread_mutex_lock(&meta_lock);
+	else
+		pthread_mutex_unlock(&meta_lock);
 }
 
 void slab_meta_reset(void)
