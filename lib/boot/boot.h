@@ -153,8 +153,6 @@ void nmm_memmap_init_section(struct page *map, unsigned long sec, int nid);
 /* nmm_memmap_publish_section - make @map section @sec's memory map, all of it valid (release
  * stores: readers index the section tables without locks). */
 void nmm_memmap_publish_section(unsigned long sec, struct page *map);
-/* memmap_defer= (lib/boot/memmap.c): does the MAX_ORDER block holding @pfn have struct pages? */
-bool nmm_memmap_block_ready(unsigned long pfn);
 /* Write the struct pages of the MAX_ORDER block holding @pfn (node @nid), then mark it valid.
  * Callers serialise (boot; lib/page_alloc/deferred.c's lock). */
 void nmm_memmap_init_block(unsigned long pfn, int nid);

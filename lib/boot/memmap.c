@@ -108,13 +108,6 @@ static struct page *section_map(unsigned long sec)
 	return (struct page *)(nmm_section_map[sec] + (sec << PFN_SECTION_SHIFT) * sizeof(struct page));
 }
 
-bool nmm_memmap_block_ready(unsigned long pfn)
-{
-	unsigned long sec = nmm_pfn_section(pfn);
-	return sec < nmm_nr_sections &&
-	       (__atomic_load_n(&nmm_section_blocks[sec], __ATOMIC_ACQUIRE) >> ((pfn >> MAX_ORDER) % BLOCKS_PER_SECTION) & 1);
-}
-
 void nmm_memmap_init_block(unsigned long pfn, int nid)
 {
 	unsigned long sec = nmm_pfn_section(pfn), first = pfn & (PAGES_PER_SECTION - 1) & ~(MAX_ORDER_NR_PAGES - 1);
@@ -159,7 +152,7 @@ int nmm_memmap_init(char *err, size_t errlen)
 		struct page *map = NULL;
 		bool defer = nmm_layout.arena[nid].thp_deferred;
 		if (nmm_params.memmap_defer)
-			used = 0;                   /* written block by block (nmm_memmap_defer_init) */
+			used = 0;                   /* written block by block (nmm_deferred_init) */
 		if (defer) {
 			/* thp_defer= node: its 4 KiB faults are for what a small process touches
 			 * here and there; the memory map is written right now, so the 2 MiB extents

@@ -70,7 +70,7 @@ static struct zone *block_zone(unsigned long pfn)
 
 static void init_block(unsigned long pfn)
 {
-	if (nmm_memmap_block_ready(pfn))
+	if (pfn_valid(pfn))
 		return;
 	struct zone *zone = block_zone(pfn);
 	int nid = zone ? zone->node : -1;
@@ -96,13 +96,9 @@ void nmm_deferred_init(uint64_t size)
 			if (nmm_pfn_section(pfn) < nmm_nr_sections && nmm_section_map[nmm_pfn_section(pfn)])
 				init_block(pfn);
 	}
-	for_each_mapped_block(pfn) {
-		bool any = false;
-		for (int nid = 0; nid < nmm_layout.nr_nodes && !any; nid++)
-			any = present_in(nid, pfn, pfn + MAX_ORDER_NR_PAGES);
-		if (any && !block_zone(pfn))
-			init_block(pfn);
-	}
+	for_each_mapped_block(pfn)
+		if (!block_zone(pfn))
+			init_block(pfn);      /* (skips blocks that are all hole) */
 	/* Each zone's lowest blocks until it has @size with struct pages; the rest waits. */
 	unsigned long want = (unsigned long)(size >> PAGE_SHIFT);
 	for (int nid = 0; nid < nmm_layout.nr_nodes; nid++) {
@@ -115,13 +111,13 @@ void nmm_deferred_init(uint64_t size)
 			for (unsigned long pfn = first; pfn < zone_end_pfn(zone); pfn += MAX_ORDER_NR_PAGES) {
 				unsigned long n = present_in(nid, pfn, pfn + MAX_ORDER_NR_PAGES);
 				if (!n || block_zone(pfn) != zone) {
-					if (n && nmm_memmap_block_ready(pfn))
+					if (n && pfn_valid(pfn))
 						ready += n;
 					continue;
 				}
-				if (!nmm_memmap_block_ready(pfn) && ready < want)
+				if (!pfn_valid(pfn) && ready < want)
 					init_block(pfn);
-				if (nmm_memmap_block_ready(pfn))
+				if (pfn_valid(pfn))
 					ready += n;
 				else
 					deferred += n;
@@ -147,7 +143,7 @@ bool nmm_deferred_grow_zone(struct zone *zone)
 	pthread_mutex_lock(&grow_lock);
 	unsigned long pfn = zone->deferred_next, end = zone_end_pfn(zone);
 	for (; pfn < end; pfn += MAX_ORDER_NR_PAGES)
-		if (!nmm_memmap_block_ready(pfn) && block_zone(pfn) == zone)
+		if (!pfn_valid(pfn) && block_zone(pfn) == zone)
 			break;
 	if (pfn >= end) {
 		/* another thread took the last block while we waited: the zone is whole */

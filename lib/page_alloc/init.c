@@ -123,7 +123,7 @@ void memblock_free_all(void)
 			unsigned long be = (s | (MAX_ORDER_NR_PAGES - 1)) + 1;
 			if (be > e)
 				be = e;
-			if (nmm_memmap_block_ready(s))
+			if (pfn_valid(s))   /* its block has struct pages */
 				total += nmm_free_range_to_buddy(s, be);
 			s = be;
 		}
