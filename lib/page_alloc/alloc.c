@@ -199,7 +199,7 @@ try_this_zone:
 			unsigned long mark = wmark_pages(zone, (int)(alloc_flags & ALLOC_WMARK_MASK));
 			if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx, alloc_flags)) {
 				/* memmap_defer=: memory without struct pages yet comes first */
-				if (unlikely(__atomic_load_n(&zone->deferred_pages, __ATOMIC_RELAXED)) && nmm_deferred_grow_zone(zone))
+				if (nmm_deferred_try_grow(zone))
 					goto try_this_zone;
 				continue;
 			}
@@ -209,7 +209,7 @@ try_this_zone:
 			page = rmqueue_pcplist(zone, order, ac->migratetype, alloc_flags, ac->preferred_nid);
 		if (!page)
 			page = rmqueue_buddy(zone, order, ac->migratetype, alloc_flags, ac->preferred_nid);
-		if (!page && unlikely(__atomic_load_n(&zone->deferred_pages, __ATOMIC_RELAXED)) && nmm_deferred_grow_zone(zone))
+		if (!page && nmm_deferred_try_grow(zone))
 			goto try_this_zone;
 		if (page) {
 			prep_new_page(page, order, gfp);

@@ -106,6 +106,11 @@ static inline void nmm_thp_defer_check(struct zone *zone)
  * time when get_page_from_freelist finds a zone short. Return: true when the zone grew. */
 void nmm_deferred_init(uint64_t size);
 bool nmm_deferred_grow_zone(struct zone *zone);
+/* The allocator's check: one relaxed load while the zone has nothing deferred (the usual case). */
+static inline bool nmm_deferred_try_grow(struct zone *zone)
+{
+	return unlikely(__atomic_load_n(&zone->deferred_pages, __ATOMIC_RELAXED)) && nmm_deferred_grow_zone(zone);
+}
 void nmm_deferred_fork_lock(bool lock);   /* nmm_fork_prepare (true), parent/child (false) */
 
 /* watermarks.c */
