@@ -64,7 +64,9 @@ int main(void)
 	kfree(sn);
 
 	/* kfree_sensitive wipes the whole object: the next allocation of the same slot (LIFO on
-	 * every back end's fast path) must not see the secret. */
+	 * every back end's fast path) must not see the secret. The back end's free pointer may
+	 * still sit in the slot (SLUB keeps it mid-object), and an address can hold a 0x77 byte:
+	 * up to one word of them is not the secret (an unwiped object shows 236). */
 	memset(m, 0x77, ksize(m));
 	kfree_sensitive(m);
 	unsigned char *again = kmalloc(300, GFP_KERNEL);
@@ -73,7 +75,7 @@ int main(void)
 		int seen = 0;
 		for (size_t i = 64; i < 300; i++)     /* past any free pointer / header words */
 			seen += again[i] == 0x77;
-		CHECK(seen == 0);
+		CHECK(seen <= (int)sizeof(void *));
 	}
 	kfree(again);
 
