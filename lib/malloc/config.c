@@ -164,6 +164,12 @@ void malloc_boot(void)
 		line = getenv("NUMAMM_BOOT");
 	if (!line)
 		line = DEFAULT_BOOT;
+	/* Debug mode checks every free in full: SLUB's debug checks (consistency, red zones, alloc
+	 * and free call sites) on every cache, unless the boot line chose its own slub_debug. */
+	static char debug_line[1024];
+	if (malloc_cfg.debug && !strstr(line, "slub_debug") &&
+	    snprintf(debug_line, sizeof(debug_line), "%s slub_debug=FZU", line) < (int)sizeof(debug_line))
+		line = debug_line;
 	int e = nmm_booted() ? 0 : nmm_boot(line);
 	int next = MALLOC_LIBC;
 	if (e) {

@@ -106,19 +106,25 @@ static noinline void *malloc_slow(size_t n, size_t align, bool zero, const void 
 	return p;
 }
 
+/* malloc's path past the per-CPU cache: out of line, so malloc itself needs no stack frame. */
+static noinline void *malloc_kmalloc(size_t n)
+{
+	malloc_depth++;
+	void *p = kmalloc(kmalloc_size(n), MALLOC_GFP);
+	malloc_depth--;
+	if (likely(p))
+		return p;
+	errno = ENOMEM;
+	return NULL;
+}
+
 void *malloc(size_t n)
 {
 	if (likely(fast_ok()) && likely(n <= MALLOC_KMALLOC_MAX)) {
 		void *p;
 		if (mcache_pop(kmalloc_size(n), &p))
 			return p;
-		malloc_depth++;
-		p = kmalloc(kmalloc_size(n), MALLOC_GFP);
-		malloc_depth--;
-		if (likely(p))
-			return p;
-		errno = ENOMEM;
-		return NULL;
+		return malloc_kmalloc(n);
 	}
 	return malloc_slow(n, 0, false, CALLER());
 }
@@ -217,16 +223,40 @@ static noinline void free_aligned(void *p)
 	}
 }
 
+/* An arena pointer mcache_push declined: kfree, the page-aligned ones through free_aligned. */
+static __always_inline void free_arena(void *p)
+{
+	if (unlikely(!((uintptr_t)p & (PAGE - 1))))
+		free_aligned(p);
+	else
+		kfree(p);
+}
+
+/* @p carried mc_key: report it if a magazine holds it, else free it the ordinary way. */
+static noinline void free_keyed(void *p, const void *caller)
+{
+	if (!mcache_double_free(p, caller))
+		free_arena(p);
+}
+
+/* One slab lookup serves mcache_push and, through kfree's own, SLUB; every call is a tail call,
+ * so the fast path has no stack frame. */
 void free(void *p)
 {
-	if (likely(virt_addr_valid(p))) {
-		if (mcache_push(p, CALLER()))
+	struct slab *slab = nmm_linear_slab(p);
+	if (likely(slab)) {
+		enum mc_push r = mcache_push(p, slab);
+		if (likely(r == MC_PUSHED))
 			return;
-		if (unlikely(!((uintptr_t)p & (PAGE - 1)))) {
-			free_aligned(p);
+		if (unlikely(r == MC_KEYED)) {
+			free_keyed(p, CALLER());
 			return;
 		}
-		kfree(p);
+		free_arena(p);
+		return;
+	}
+	if (virt_addr_valid(p)) {       /* a large kmalloc's pages, or a bad pointer kfree reports */
+		free_arena(p);
 		return;
 	}
 	if (p)

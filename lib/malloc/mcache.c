@@ -28,7 +28,8 @@ void mcache_init(void)
 #if NMM_HAVE_RSEQ_MAG
 	if (nmm_cpu_rseq_id() < 0 || !nmm_mag_fence_available())
 		return;                          /* no rseq (valgrind, tunable off) or no membarrier */
-	int ncpu = nmm_nr_cpu_ids;
+	int ncpu = nmm_nr_cpu_ids < NMM_MAX_CPUS ? nmm_nr_cpu_ids : NMM_MAX_CPUS;   /* mcache_push indexes
+										      nmm_cpu_to_node_map */
 	size_t bytes = (size_t)ncpu * sizeof(struct mcache_cpu);
 	/* Outside the arena: never freed, never counted as heap, intact across fork. */
 	struct mcache_cpu *cpus = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -109,19 +110,24 @@ void mcache_count(size_t *objects, size_t *bytes, uint64_t *pushes)
 }
 
 /* @p carries the key: it is in a magazine already (a double free) or its owner's data happens to
- * hold the key in that word. Only this CPU's magazine is searched — a double free after a
- * migration, or of an object another CPU's magazine holds, goes undetected (as in glibc's tcache,
- * which searches only the calling thread's). */
-bool mcache_double_free(void *p, int cpu, const void *caller)
+ * hold the key in that word. Every CPU's magazines are searched, the caller's first: a thread
+ * that migrated since its first free is still caught. Slots are read without the magazines'
+ * locks; an object another CPU pops meanwhile gets its key word cleared before malloc returns it,
+ * so a free of it cannot carry the key unless the program wrote it there. */
+bool mcache_double_free(const void *p, const void *caller)
 {
-	const struct nmm_mag *mags = mc_cpus[cpu].mag;
-	for (int c = 0; c < MC_NR; c++) {
-		unsigned int k = nmm_mag_count(&mags[c]);
-		for (unsigned int i = 0; i < k && i < NMM_MAG_SLOTS; i++)
-			if (__atomic_load_n(&mags[c].slot[i], __ATOMIC_RELAXED) == p) {
-				malloc_double_free(p, caller);
-				return true;
-			}
+	int here = nmm_cpu_rseq_id();
+	for (int i = 0; i < mc_nr_cpus; i++) {
+		int cpu = here >= 0 && here < mc_nr_cpus ? (here + i) % mc_nr_cpus : i;
+		const struct nmm_mag *mags = mc_cpus[cpu].mag;
+		for (int c = 0; c < MC_NR; c++) {
+			unsigned int k = nmm_mag_count(&mags[c]);
+			for (unsigned int j = 0; j < k && j < NMM_MAG_SLOTS; j++)
+				if (__atomic_load_n(&mags[c].slot[j], __ATOMIC_RELAXED) == p) {
+					malloc_double_free(p, caller);
+					return true;
+				}
+		}
 	}
 	return false;
 }

@@ -17,8 +17,8 @@
  *   - objects of the calling CPU's node: the magazine only ever holds local memory, so malloc's
  *     pop stays NUMA-local; a remote object goes home through SLUB.
  * A freed object carries mc_key in its second word while it sits in a magazine; a free that finds
- * the key searches the CPU's magazine and reports a double free instead of caching it twice
- * (glibc's tcache does the same). Magazines hold at most MC_BYTES per class and CPU; malloc_trim
+ * the key searches every CPU's magazines and reports a double free instead of caching it twice
+ * (glibc's tcache searches the thread's own cache the same way). Magazines hold at most MC_BYTES per class and CPU; malloc_trim
  * and the RSS trim threshold drain them (mcache_drain), so their objects never pin pages.
  * Off (mc_on false): no rseq, no membarrier, NUMAMM_MALLOC_DEBUG (every free is checked in
  * full), or a policy other than local. Bypassed while kmalloc or kfree is traced (perf sees
@@ -46,16 +46,18 @@ struct mcache_cpu {
 	struct nmm_mag mag[MC_NR];
 };
 
-extern bool mc_on;
-extern int mc_nr_cpus;
-extern uint64_t mc_key;
-extern struct mcache_cpu *mc_cpus;
-extern struct kmem_cache *mc_cache[MC_NR];
+/* Hidden: the fast paths address them pc-relative, not through the GOT (one lea each saved). */
+#define MC_HIDDEN __attribute__((visibility("hidden")))
+extern bool mc_on MC_HIDDEN;
+extern int mc_nr_cpus MC_HIDDEN;
+extern uint64_t mc_key MC_HIDDEN;
+extern struct mcache_cpu *mc_cpus MC_HIDDEN;
+extern struct kmem_cache *mc_cache[MC_NR] MC_HIDDEN;
 
 void mcache_init(void);                      /* at boot, state UP and local policy */
 size_t mcache_drain(void);                   /* every CPU's magazines back to SLUB: objects */
 void mcache_count(size_t *objects, size_t *bytes, uint64_t *pushes);
-bool mcache_double_free(void *p, int cpu, const void *caller);   /* reported? */
+bool mcache_double_free(const void *p, const void *caller);   /* found in a magazine, reported? */
 void mcache_atfork_prepare(void);
 void mcache_atfork_parent(void);
 void mcache_atfork_child(void);
@@ -100,38 +102,42 @@ static __always_inline bool mcache_pop(size_t n, void **out)
 #endif
 }
 
-static __always_inline bool mcache_push(void *p, const void *caller)
+/* What mcache_push did with an object: declined it (the caller frees it through kfree), cached
+ * it, or found mc_key in its second word (the caller asks mcache_double_free: a double free, or a
+ * program's data that happens to hold the key). */
+enum mc_push { MC_DECLINED, MC_PUSHED, MC_KEYED };
+
+/* @slab: nmm_linear_slab(@p), which free() looked up once for both this and kfree. */
+static __always_inline enum mc_push mcache_push(void *p, struct slab *slab)
 {
 #if NMM_HAVE_RSEQ_MAG
 	if (!mc_on || NMM_TRACE_ENABLED(kfree))
-		return false;
-	struct slab *slab = nmm_linear_slab(p);
-	if (unlikely(!slab))
-		return false;
+		return MC_DECLINED;
 	struct kmem_cache *s = __atomic_load_n(&slab->slab_cache, __ATOMIC_RELAXED);
 	if (unlikely(!s))
-		return false;
+		return MC_DECLINED;
 	unsigned int size = s->object_size;
 	unsigned int c = (unsigned int)__builtin_ctz(size | (1U << 31)) - MC_MIN_SHIFT;
 	if (c >= MC_NR || mc_cache[c] != s || ((uintptr_t)p & (size - 1)))
-		return false;
+		return MC_DECLINED;
 	struct rseq *rs = nmm_rseq_area();
 	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-	if ((unsigned int)cpu >= (unsigned int)mc_nr_cpus || slab_nid(slab) != cpu_to_node(cpu))
-		return false;
+	/* mc_nr_cpus <= NMM_MAX_CPUS (mcache_init), so the map needs no second bounds test */
+	if ((unsigned int)cpu >= (unsigned int)mc_nr_cpus || slab_nid(slab) != nmm_cpu_to_node_map[cpu])
+		return MC_DECLINED;
 	if (c < MC_LINE_SHARING && __atomic_load_n(&slab->owner_cpu, __ATOMIC_RELAXED) != cpu)
-		return false;
+		return MC_DECLINED;
 	uint64_t *w = p;
-	if (unlikely(w[1] == mc_key) && mcache_double_free(p, cpu, caller))
-		return true;
+	if (unlikely(w[1] == mc_key))
+		return MC_KEYED;
 	w[1] = mc_key;
 	if (likely(nmm_mag_push_rseq(rs, cpu, &mc_cpus[cpu].mag[c], p)))
-		return true;
+		return MC_PUSHED;
 	w[1] = 0;
-	return false;
+	return MC_DECLINED;
 #else
-	(void)p, (void)caller;
-	return false;
+	(void)p, (void)slab;
+	return MC_DECLINED;
 #endif
 }
 
