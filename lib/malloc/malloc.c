@@ -239,13 +239,14 @@ static noinline void free_keyed(void *p, const void *caller)
 		free_arena(p);
 }
 
-/* One slab lookup serves mcache_push and, through kfree's own, SLUB; every call is a tail call,
- * so the fast path has no stack frame. */
+/* One struct page read serves mcache_push (kfree reads it again for SLUB); every call is a tail
+ * call, so the fast path has no stack frame. */
 void free(void *p)
 {
-	struct slab *slab = nmm_linear_slab(p);
-	if (likely(slab)) {
-		enum mc_push r = mcache_push(p, slab);
+	struct page *page;
+	struct kmem_cache *s = nmm_linear_slab_cache(p, &page);
+	if (likely(s)) {
+		enum mc_push r = mcache_push(p, s, page);
 		if (likely(r == MC_PUSHED))
 			return;
 		if (unlikely(r == MC_KEYED)) {

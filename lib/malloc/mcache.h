@@ -107,14 +107,11 @@ static __always_inline bool mcache_pop(size_t n, void **out)
  * program's data that happens to hold the key). */
 enum mc_push { MC_DECLINED, MC_PUSHED, MC_KEYED };
 
-/* @slab: nmm_linear_slab(@p), which free() looked up once for both this and kfree. */
-static __always_inline enum mc_push mcache_push(void *p, struct slab *slab)
+/* @s, @page: nmm_linear_slab_cache(@p), which free() looked up once for both this and kfree. */
+static __always_inline enum mc_push mcache_push(void *p, struct kmem_cache *s, struct page *page)
 {
 #if NMM_HAVE_RSEQ_MAG
 	if (!mc_on || NMM_TRACE_ENABLED(kfree))
-		return MC_DECLINED;
-	struct kmem_cache *s = __atomic_load_n(&slab->slab_cache, __ATOMIC_RELAXED);
-	if (unlikely(!s))
 		return MC_DECLINED;
 	unsigned int size = s->object_size;
 	unsigned int c = (unsigned int)__builtin_ctz(size | (1U << 31)) - MC_MIN_SHIFT;
@@ -123,9 +120,10 @@ static __always_inline enum mc_push mcache_push(void *p, struct slab *slab)
 	struct rseq *rs = nmm_rseq_area();
 	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
 	/* mc_nr_cpus <= NMM_MAX_CPUS (mcache_init), so the map needs no second bounds test */
-	if ((unsigned int)cpu >= (unsigned int)mc_nr_cpus || slab_nid(slab) != nmm_cpu_to_node_map[cpu])
+	if ((unsigned int)cpu >= (unsigned int)mc_nr_cpus || page_to_nid(page) != nmm_cpu_to_node_map[cpu])
 		return MC_DECLINED;
-	if (c < MC_LINE_SHARING && __atomic_load_n(&slab->owner_cpu, __ATOMIC_RELAXED) != cpu)
+	if (c < MC_LINE_SHARING &&
+	    __atomic_load_n(&page_slab(nmm_compound_head(page))->owner_cpu, __ATOMIC_RELAXED) != cpu)
 		return MC_DECLINED;
 	uint64_t *w = p;
 	if (unlikely(w[1] == mc_key))
@@ -136,7 +134,7 @@ static __always_inline enum mc_push mcache_push(void *p, struct slab *slab)
 	w[1] = 0;
 	return MC_DECLINED;
 #else
-	(void)p, (void)slab;
+	(void)p, (void)s, (void)page;
 	return MC_DECLINED;
 #endif
 }

@@ -282,11 +282,11 @@ static void do_kfree(const void *p, unsigned long caller, const char *fn)
 		slab_free(s, (void *)p, caller, fn);
 }
 
-/* kfree_slab_cache - the cache of the slab holding @p (nmm_linear_slab), or NULL. */
+/* kfree_slab_cache - the cache of the slab holding @p (nmm_linear_slab_cache), or NULL. */
 static __always_inline struct kmem_cache *kfree_slab_cache(const void *p)
 {
-	struct slab *slab = nmm_linear_slab(p);
-	return slab ? __atomic_load_n(&slab->slab_cache, __ATOMIC_RELAXED) : NULL;
+	struct page *page;
+	return nmm_linear_slab_cache(p, &page);
 }
 
 static noinline void kfree_slow(const void *p, unsigned long caller)

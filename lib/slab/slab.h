@@ -139,6 +139,31 @@ static __always_inline struct slab *nmm_linear_slab(const void *p)
 	return page_slab(page);
 }
 
+/*
+ * nmm_linear_slab_cache - the cache of the slab whose pages hold the linear-map address @p, or
+ * NULL (as nmm_linear_slab: any pointer may be asked about), read from @p's own struct page and
+ * never from the slab's head page: a slab's tail pages carry the cache in their mapping word
+ * (slab_pages_alloc sets it, slab_pages_release clears it; every other page's tail has NULL
+ * there). One cache line where nmm_linear_slab touches two for slabs of more than one page — the
+ * line free() misses on in big working sets. @pagep: @p's page (for its node, or the head).
+ */
+static __always_inline struct kmem_cache *nmm_linear_slab_cache(const void *p, struct page **pagep)
+{
+	uintptr_t off = (uintptr_t)p - nmm_linear_base;
+	unsigned long sec = off >> SECTION_SIZE_BITS;
+	if (unlikely(sec >= nmm_nr_sections))
+		return NULL;
+	uintptr_t map = nmm_section_map[sec];
+	if (unlikely(!map))
+		return NULL;
+	struct page *page = (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
+	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	if (unlikely(!(flags & (1UL << PG_slab | 1UL << PG_tail))))
+		return NULL;
+	*pagep = page;
+	return (struct kmem_cache *)__atomic_load_n(&page->mapping, __ATOMIC_RELAXED);
+}
+
 struct slabinfo;
 struct kmem_cache;
 

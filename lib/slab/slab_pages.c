@@ -54,6 +54,8 @@ struct slab *slab_pages_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigne
 	slab->counters = 0;
 	INIT_LIST_HEAD(&slab->slab_list);
 	__SetPageSlab(page);
+	for (unsigned int i = 1; i < (1U << order); i++)   /* nmm_linear_slab_cache's copy */
+		__atomic_store_n(&page[i].mapping, (void *)s, __ATOMIC_RELAXED);
 	bool rec = s && (s->flags & SLAB_RECLAIM_ACCOUNT);
 	__atomic_fetch_add(&slab_pages_node[page_to_nid(page)][rec], 1UL << order, __ATOMIC_RELAXED);
 	return slab;
@@ -67,6 +69,8 @@ static void slab_pages_release(struct slab *slab, unsigned int order, bool recla
 	slab->freelist = NULL;
 	slab->counters = 0;
 	page->lru.next = page->lru.prev = NULL;
+	for (unsigned int i = 1; i < (1U << order); i++)
+		__atomic_store_n(&page[i].mapping, NULL, __ATOMIC_RELAXED);
 	__ClearPageSlab(page);
 	slab_asan_release(page_address(page), PAGE_SIZE << order);
 	__free_pages(page, order);
