@@ -209,18 +209,24 @@ static noinline void free_slow(void *p, const void *caller)
 	}
 }
 
-/* Every 64th free of a page-aligned arena block (large kmallocs, the first object of a slab)
- * looks whether free memory grew enough to give pages back to the OS. */
-static __thread unsigned int aligned_frees;
+/* Every 64th free of a page-aligned arena block (large kmallocs, the first object of a slab) and
+ * every 64th bulk flush of a full magazine looks whether free memory grew enough to give pages
+ * back to the OS. */
+static __thread unsigned int trim_ticks;
 
-static noinline void free_aligned(void *p)
+static void trim_tick(void)
 {
-	kfree(p);
-	if (!(++aligned_frees & 63) && !malloc_depth) {
+	if (!(++trim_ticks & 63) && !malloc_depth) {
 		malloc_depth++;
 		malloc_maybe_trim();
 		malloc_depth--;
 	}
+}
+
+static noinline void free_aligned(void *p)
+{
+	kfree(p);
+	trim_tick();
 }
 
 /* An arena pointer mcache_push declined: kfree, the page-aligned ones through free_aligned. */
@@ -239,6 +245,15 @@ static noinline void free_keyed(void *p, const void *caller)
 		free_arena(p);
 }
 
+/* @p met a full magazine: make room in bulk (mcache_flush_push), else free it the ordinary way. */
+static noinline void free_full(void *p, struct kmem_cache *s)
+{
+	if (mcache_flush_push(p, s))
+		trim_tick();
+	else
+		free_arena(p);
+}
+
 /* One struct page read serves mcache_push (kfree reads it again for SLUB); every call is a tail
  * call, so the fast path has no stack frame. */
 void free(void *p)
@@ -251,6 +266,10 @@ void free(void *p)
 			return;
 		if (unlikely(r == MC_KEYED)) {
 			free_keyed(p, CALLER());
+			return;
+		}
+		if (r == MC_FULL) {
+			free_full(p, s);
 			return;
 		}
 		free_arena(p);

@@ -132,6 +132,38 @@ bool mcache_double_free(const void *p, const void *caller)
 	return false;
 }
 
+/* @p (of @s, a cached class) met its magazine full: the magazine's top half goes back to SLUB in
+ * one kmem_cache_free_bulk (runs of one slab in one exchange each: objects a CPU handed out one
+ * after another, as a consumer thread frees a producer's), and @p takes a slot. One trip to SLUB
+ * for half a magazine of frees instead of one per free once a CPU only frees. Return: false when
+ * the thread migrated or the magazine is locked (the caller frees @p itself). */
+bool mcache_flush_push(void *p, struct kmem_cache *s)
+{
+#if NMM_HAVE_RSEQ_MAG
+	unsigned int c = (unsigned int)__builtin_ctz(s->object_size) - MC_MIN_SHIFT;
+	struct rseq *rs = nmm_rseq_area();
+	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+	if (c >= MC_NR || mc_cache[c] != s || (unsigned int)cpu >= (unsigned int)mc_nr_cpus)
+		return false;
+	struct nmm_mag *m = &mc_cpus[cpu].mag[c];
+	void *objs[NMM_MAG_SLOTS];
+	unsigned int k = 0, half = (m->cap + 1) / 2;
+	while (k < half && nmm_mag_pop_rseq(rs, cpu, m, &objs[k]))
+		((uint64_t *)objs[k++])[1] = 0;
+	uint64_t *w = p;
+	w[1] = mc_key;
+	bool pushed = nmm_mag_push_rseq(rs, cpu, m, p);
+	if (!pushed)
+		w[1] = 0;
+	if (k)
+		kmem_cache_free_bulk(s, k, objs);
+	return pushed;
+#else
+	(void)p, (void)s;
+	return false;
+#endif
+}
+
 void mcache_atfork_prepare(void) { pthread_mutex_lock(&mc_drain_lock); }
 void mcache_atfork_parent(void) { pthread_mutex_unlock(&mc_drain_lock); }
 void mcache_atfork_child(void) { pthread_mutex_unlock(&mc_drain_lock); }

@@ -58,6 +58,7 @@ void mcache_init(void);                      /* at boot, state UP and local poli
 size_t mcache_drain(void);                   /* every CPU's magazines back to SLUB: objects */
 void mcache_count(size_t *objects, size_t *bytes, uint64_t *pushes);
 bool mcache_double_free(const void *p, const void *caller);   /* found in a magazine, reported? */
+bool mcache_flush_push(void *p, struct kmem_cache *s);       /* made room and pushed @p? */
 void mcache_atfork_prepare(void);
 void mcache_atfork_parent(void);
 void mcache_atfork_child(void);
@@ -103,9 +104,10 @@ static __always_inline bool mcache_pop(size_t n, void **out)
 }
 
 /* What mcache_push did with an object: declined it (the caller frees it through kfree), cached
- * it, or found mc_key in its second word (the caller asks mcache_double_free: a double free, or a
- * program's data that happens to hold the key). */
-enum mc_push { MC_DECLINED, MC_PUSHED, MC_KEYED };
+ * it, found mc_key in its second word (the caller asks mcache_double_free: a double free, or a
+ * program's data that happens to hold the key), or found the magazine full (the caller asks
+ * mcache_flush_push). */
+enum mc_push { MC_DECLINED, MC_PUSHED, MC_KEYED, MC_FULL };
 
 /* @s, @page: nmm_linear_slab_cache(@p), which free() looked up once for both this and kfree. */
 static __always_inline enum mc_push mcache_push(void *p, struct kmem_cache *s, struct page *page)
@@ -129,10 +131,11 @@ static __always_inline enum mc_push mcache_push(void *p, struct kmem_cache *s, s
 	if (unlikely(w[1] == mc_key))
 		return MC_KEYED;
 	w[1] = mc_key;
-	if (likely(nmm_mag_push_rseq(rs, cpu, &mc_cpus[cpu].mag[c], p)))
+	struct nmm_mag *m = &mc_cpus[cpu].mag[c];
+	if (likely(nmm_mag_push_rseq(rs, cpu, m, p)))
 		return MC_PUSHED;
 	w[1] = 0;
-	return MC_DECLINED;
+	return nmm_mag_count(m) >= m->cap ? MC_FULL : MC_DECLINED;
 #else
 	(void)p, (void)s, (void)page;
 	return MC_DECLINED;

@@ -378,8 +378,10 @@ static int slub_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t n, void **p)
 
 /* ---- free ---- */
 
-/* __slab_free: @obj goes onto @slab's own freelist (see the file comment). */
-static void __slab_free(struct kmem_cache *s, struct slab *slab, void *obj)
+/* __slab_free: @cnt objects of @slab, chained from @head to @tail through their free pointers
+ * (one object: @head == @tail), go onto @slab's own freelist in one exchange (see the file
+ * comment; the kernel's do_slab_free with a detached freelist). */
+static void __slab_free(struct kmem_cache *s, struct slab *slab, void *head, void *tail, unsigned int cnt)
 {
 	struct kmem_cache_node *n = NULL;
 	void *prior;
@@ -393,15 +395,15 @@ static void __slab_free(struct kmem_cache *s, struct slab *slab, void *obj)
 		}
 		prior = slub_read_freelist(slab);
 		old = slub_read_counters(slab);
-		if (unlikely(prior == obj || !old.inuse)) {
-			slub_report_double_free(s, obj, prior == obj ? "head of its slab's freelist"
-								     : "its slab has no object in use");
+		if (unlikely(prior == head || old.inuse < cnt)) {
+			slub_report_double_free(s, head, prior == head ? "head of its slab's freelist"
+								       : "its slab has fewer objects in use");
 			return;
 		}
-		set_freepointer(s, obj, prior);
+		set_freepointer(s, tail, prior);
 		new = old;
 		was_frozen = old.frozen;
-		new.inuse--;
+		new.inuse -= cnt;
 		if (!was_frozen) {
 			if (!prior)
 				new.frozen = 1;          /* full: it becomes our CPU partial slab */
@@ -410,7 +412,7 @@ static void __slab_free(struct kmem_cache *s, struct slab *slab, void *obj)
 			if (n)
 				spin_lock(&n->list_lock);
 		}
-	} while (!slub_cmpxchg(slab, prior, old.counters, obj, new.counters) &&
+	} while (!slub_cmpxchg(slab, prior, old.counters, head, new.counters) &&
 		 (slub_stat_nolock(s, CMPXCHG_DOUBLE_FAIL), true));
 
 	if (!n) {
@@ -485,13 +487,30 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *obj)
 			slub_ctx_done(&x);
 		}
 	}
-	__slab_free(s, slab, obj);
+	__slab_free(s, slab, obj, obj, 1);
 }
 
+/* ops->free_bulk: runs of consecutive objects of one slab (what a per-CPU cache's flush holds:
+ * objects a CPU handed out one after another) go back in one exchange each; objects of the
+ * CPU's own active slab take slub_free's path one by one. */
 static void slub_free_bulk(struct kmem_cache *s, size_t n, void **p)
 {
-	for (size_t i = 0; i < n; i++)
-		slub_free(s, virt_to_slab(p[i]), p[i]);
+	for (size_t i = 0; i < n;) {
+		struct slab *slab = virt_to_slab(p[i]);
+		size_t j = i + 1;
+		if (!in_own_active_slab(s, slab)) {
+			while (j < n && virt_to_slab(p[j]) == slab && p[j] != p[j - 1])
+				j++;
+		}
+		if (j - i == 1) {
+			slub_free(s, slab, p[i]);
+		} else {
+			for (size_t k = i; k + 1 < j; k++)
+				set_freepointer(s, p[k], p[k + 1]);
+			__slab_free(s, slab, p[i], p[j - 1], (unsigned int)(j - i));
+		}
+		i = j;
+	}
 }
 
 /* ---- cache setup and teardown ---- */
