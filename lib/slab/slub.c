@@ -490,24 +490,45 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *obj)
 	__slab_free(s, slab, obj, obj, 1);
 }
 
+/* The slot index of @p, an object start of @slab (the front end checked it). */
+static unsigned int slub_obj_index(const struct kmem_cache *s, const struct slab *slab, const void *p)
+{
+	unsigned long off = (uintptr_t)p - (uintptr_t)slab_address(slab) - s->red_left_pad;
+	return (unsigned int)((off * slub_priv(s)->reciprocal_size) >> SLUB_RECIP_SHIFT);
+}
+
+#define SLUB_BULK_RUN_MAX 512   /* objects a run may hold: its bitmap of slots seen */
+
 /* ops->free_bulk: runs of consecutive objects of one slab (what a per-CPU cache's flush holds:
  * objects a CPU handed out one after another) go back in one exchange each; objects of the
- * CPU's own active slab take slub_free's path one by one. */
+ * CPU's own active slab take slub_free's path one by one. An object twice in one run would close
+ * the chain into a loop: the second copy is reported as a double free and left out. (@p is the
+ * front end's array, compacted in place.) */
 static void slub_free_bulk(struct kmem_cache *s, size_t n, void **p)
 {
 	for (size_t i = 0; i < n;) {
 		struct slab *slab = virt_to_slab(p[i]);
-		size_t j = i + 1;
-		if (!in_own_active_slab(s, slab)) {
-			while (j < n && virt_to_slab(p[j]) == slab && p[j] != p[j - 1])
-				j++;
+		size_t j = i + 1, w = i + 1;            /* read and write ends of the run */
+		if (!in_own_active_slab(s, slab) && s->objects <= SLUB_BULK_RUN_MAX) {
+			uint64_t seen[SLUB_BULK_RUN_MAX / 64] = { 0 };
+			unsigned int idx = slub_obj_index(s, slab, p[i]);
+			seen[idx / 64] |= 1ULL << (idx % 64);
+			for (; j < n && virt_to_slab(p[j]) == slab; j++) {
+				idx = slub_obj_index(s, slab, p[j]);
+				if (seen[idx / 64] & (1ULL << (idx % 64))) {
+					slub_report_double_free(s, p[j], "twice in one bulk free");
+					continue;
+				}
+				seen[idx / 64] |= 1ULL << (idx % 64);
+				p[w++] = p[j];
+			}
 		}
-		if (j - i == 1) {
+		if (w - i == 1) {
 			slub_free(s, slab, p[i]);
 		} else {
-			for (size_t k = i; k + 1 < j; k++)
+			for (size_t k = i; k + 1 < w; k++)
 				set_freepointer(s, p[k], p[k + 1]);
-			__slab_free(s, slab, p[i], p[j - 1], (unsigned int)(j - i));
+			__slab_free(s, slab, p[i], p[w - 1], (unsigned int)(w - i));
 		}
 		i = j;
 	}
