@@ -132,11 +132,12 @@ bool mcache_double_free(const void *p, const void *caller)
 	return false;
 }
 
-/* @p (of @s, a cached class) met its magazine full: the magazine's top half goes back to SLUB in
- * one kmem_cache_free_bulk (runs of one slab in one exchange each: objects a CPU handed out one
+/* @p (of @s, a cached class) failed to enter its magazine. When that is full, its top half goes
+ * back to SLUB in one kmem_cache_free_bulk (runs of one slab in one exchange each: objects a CPU handed out one
  * after another, as a consumer thread frees a producer's), and @p takes a slot. One trip to SLUB
- * for half a magazine of frees instead of one per free once a CPU only frees. Return: false when
- * the thread migrated or the magazine is locked (the caller frees @p itself). */
+ * for half a magazine of frees instead of one per free once a CPU only frees; a push that was only
+ * restarted is tried once more. Return: false when the thread migrated or the magazine is locked
+ * (the caller frees @p itself). */
 bool mcache_flush_push(void *p, struct kmem_cache *s)
 {
 #if NMM_HAVE_RSEQ_MAG
@@ -147,7 +148,7 @@ bool mcache_flush_push(void *p, struct kmem_cache *s)
 		return false;
 	struct nmm_mag *m = &mc_cpus[cpu].mag[c];
 	void *objs[NMM_MAG_SLOTS];
-	unsigned int k = 0, half = (m->cap + 1) / 2;
+	unsigned int k = 0, half = nmm_mag_count(m) >= m->cap ? (m->cap + 1) / 2 : 0;   /* else: restarted */
 	while (k < half && nmm_mag_pop_rseq(rs, cpu, m, &objs[k]))
 		((uint64_t *)objs[k++])[1] = 0;
 	uint64_t *w = p;

@@ -105,8 +105,8 @@ static __always_inline bool mcache_pop(size_t n, void **out)
 
 /* What mcache_push did with an object: declined it (the caller frees it through kfree), cached
  * it, found mc_key in its second word (the caller asks mcache_double_free: a double free, or a
- * program's data that happens to hold the key), or found the magazine full (the caller asks
- * mcache_flush_push). */
+ * program's data that happens to hold the key), or failed to push it — most often because the
+ * magazine is full (the caller asks mcache_flush_push, out of line). */
 enum mc_push { MC_DECLINED, MC_PUSHED, MC_KEYED, MC_FULL };
 
 /* @s, @page: nmm_linear_slab_cache(@p), which free() looked up once for both this and kfree. */
@@ -131,11 +131,10 @@ static __always_inline enum mc_push mcache_push(void *p, struct kmem_cache *s, s
 	if (unlikely(w[1] == mc_key))
 		return MC_KEYED;
 	w[1] = mc_key;
-	struct nmm_mag *m = &mc_cpus[cpu].mag[c];
-	if (likely(nmm_mag_push_rseq(rs, cpu, m, p)))
+	if (likely(nmm_mag_push_rseq(rs, cpu, &mc_cpus[cpu].mag[c], p)))
 		return MC_PUSHED;
 	w[1] = 0;
-	return nmm_mag_count(m) >= m->cap ? MC_FULL : MC_DECLINED;
+	return MC_FULL;          /* full, or locked, or restarted: mcache_flush_push tells which */
 #else
 	(void)p, (void)s, (void)page;
 	return MC_DECLINED;
