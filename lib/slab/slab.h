@@ -119,7 +119,9 @@ static inline struct slab *virt_to_slab(const void *obj)
  * a bounds check and three loads; @p itself is not read, so any pointer may be asked about.
  * Highmem addresses find pages that are never slabs. kfree's and free()'s fast paths.
  */
-static __always_inline struct slab *nmm_linear_slab(const void *p)
+/* nmm_linear_page - the struct page of the linear-map address @p, or NULL (outside the linear
+ * map, or a hole): a bounds check and two loads; @p itself is not read. */
+static __always_inline struct page *nmm_linear_page(const void *p)
 {
 	uintptr_t off = (uintptr_t)p - nmm_linear_base;
 	unsigned long sec = off >> SECTION_SIZE_BITS;
@@ -128,7 +130,14 @@ static __always_inline struct slab *nmm_linear_slab(const void *p)
 	uintptr_t map = nmm_section_map[sec];
 	if (unlikely(!map))
 		return NULL;
-	struct page *page = (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
+	return (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
+}
+
+static __always_inline struct slab *nmm_linear_slab(const void *p)
+{
+	struct page *page = nmm_linear_page(p);
+	if (unlikely(!page))
+		return NULL;
 	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
 	if (unlikely(flags & (1UL << PG_tail))) {
 		page = (struct page *)(__atomic_load_n(&page->compound_head, __ATOMIC_RELAXED) - 1);
@@ -149,14 +158,9 @@ static __always_inline struct slab *nmm_linear_slab(const void *p)
  */
 static __always_inline struct kmem_cache *nmm_linear_slab_cache(const void *p, struct page **pagep)
 {
-	uintptr_t off = (uintptr_t)p - nmm_linear_base;
-	unsigned long sec = off >> SECTION_SIZE_BITS;
-	if (unlikely(sec >= nmm_nr_sections))
+	struct page *page = nmm_linear_page(p);
+	if (unlikely(!page))
 		return NULL;
-	uintptr_t map = nmm_section_map[sec];
-	if (unlikely(!map))
-		return NULL;
-	struct page *page = (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
 	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
 	if (unlikely(!(flags & (1UL << PG_slab | 1UL << PG_tail))))
 		return NULL;

@@ -21,6 +21,18 @@ static int cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* How many of objs[0..N) are a copy of another. */
+static int duplicates(void)
+{
+	static void *sorted[N];
+	memcpy(sorted, objs, sizeof(objs));
+	qsort(sorted, N, sizeof(sorted[0]), cmp_ptr);
+	int dups = 0;
+	for (int i = 1; i < N; i++)
+		dups += sorted[i] == sorted[i - 1];
+	return dups;
+}
+
 static void *bulk_free_all(void *arg)
 {
 	int round = (int)(intptr_t)arg;
@@ -50,16 +62,10 @@ int main(void)
 	slab_test_boot_own(slab_test_backend(), NULL);
 	cache = kmem_cache_create("bulkruns", 256, 0, 0, NULL);
 	REQUIRE(cache);
-	static void *sorted[N];
 	for (int round = 0; round < ROUNDS; round++) {
 		for (int i = 0; i < N; i++)
 			REQUIRE((objs[i] = kmem_cache_alloc(cache, GFP_KERNEL)) != NULL);
-		memcpy(sorted, objs, sizeof(objs));
-		qsort(sorted, N, sizeof(sorted[0]), cmp_ptr);
-		int dups = 0;
-		for (int i = 1; i < N; i++)
-			dups += sorted[i] == sorted[i - 1];
-		CHECK_EQ(dups, 0);
+		CHECK_EQ(duplicates(), 0);
 		pthread_t t;
 		REQUIRE(pthread_create(&t, NULL, bulk_free_all, (void *)(intptr_t)round) == 0);
 		pthread_join(t, NULL);
@@ -89,12 +95,7 @@ int main(void)
 		CHECK(slab_all_caches_valid());
 		for (int i = 0; i < N; i++)      /* every slot once: the duplicate did not loop */
 			REQUIRE((objs[i] = kmem_cache_alloc(cache, GFP_KERNEL)) != NULL);
-		memcpy(sorted, objs, sizeof(objs));
-		qsort(sorted, N, sizeof(sorted[0]), cmp_ptr);
-		int dups = 0;
-		for (int i = 1; i < N; i++)
-			dups += sorted[i] == sorted[i - 1];
-		CHECK_EQ(dups, 0);
+		CHECK_EQ(duplicates(), 0);
 		kmem_cache_free_bulk(cache, N, objs);
 	}
 	stderr_capture_begin(&cap);
