@@ -119,24 +119,26 @@ static inline struct slab *virt_to_slab(const void *obj)
  * a bounds check and three loads; @p itself is not read, so any pointer may be asked about.
  * Highmem addresses find pages that are never slabs. kfree's and free()'s fast paths.
  */
-/* nmm_linear_page - the struct page of the linear-map address @p, or NULL (outside the linear
- * map, or a hole): a bounds check and two loads; @p itself is not read. */
-static __always_inline struct page *nmm_linear_page(const void *p)
+/* nmm_linear_page - the struct page of the linear-map address @p into @pagep; false outside the
+ * linear map or in a hole: a bounds check and two loads; @p itself is not read. (A bool, not a
+ * NULL page: the callers' fast paths then carry no test of the computed pointer.) */
+static __always_inline bool nmm_linear_page(const void *p, struct page **pagep)
 {
 	uintptr_t off = (uintptr_t)p - nmm_linear_base;
 	unsigned long sec = off >> SECTION_SIZE_BITS;
 	if (unlikely(sec >= nmm_nr_sections))
-		return NULL;
+		return false;
 	uintptr_t map = nmm_section_map[sec];
 	if (unlikely(!map))
-		return NULL;
-	return (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
+		return false;
+	*pagep = (struct page *)(map + (off >> PAGE_SHIFT) * sizeof(struct page));
+	return true;
 }
 
 static __always_inline struct slab *nmm_linear_slab(const void *p)
 {
-	struct page *page = nmm_linear_page(p);
-	if (unlikely(!page))
+	struct page *page;
+	if (unlikely(!nmm_linear_page(p, &page)))
 		return NULL;
 	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
 	if (unlikely(flags & (1UL << PG_tail))) {
@@ -158,8 +160,8 @@ static __always_inline struct slab *nmm_linear_slab(const void *p)
  */
 static __always_inline struct kmem_cache *nmm_linear_slab_cache(const void *p, struct page **pagep)
 {
-	struct page *page = nmm_linear_page(p);
-	if (unlikely(!page))
+	struct page *page;
+	if (unlikely(!nmm_linear_page(p, &page)))
 		return NULL;
 	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
 	if (unlikely(!(flags & (1UL << PG_slab | 1UL << PG_tail))))
