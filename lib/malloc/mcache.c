@@ -133,18 +133,18 @@ bool mcache_double_free(const void *p, const void *caller)
 }
 
 /* @p (of @s, a cached class) failed to enter its magazine. When that is full, its top half goes
- * back to SLUB in one kmem_cache_free_bulk (runs of one slab in one exchange each: objects a CPU handed out one
- * after another, as a consumer thread frees a producer's), and @p takes a slot. One trip to SLUB
+ * back to SLUB in one kmem_cache_free_bulk (runs of one slab in one exchange each: objects a CPU
+ * handed out one after another, as a consumer thread frees a producer's), and @p takes a slot. One trip to SLUB
  * for half a magazine of frees instead of one per free once a CPU only frees; a push that was only
  * restarted is tried once more. Return: false when the thread migrated or the magazine is locked
  * (the caller frees @p itself). */
 bool mcache_flush_push(void *p, struct kmem_cache *s)
 {
 #if NMM_HAVE_RSEQ_MAG
-	unsigned int c = (unsigned int)__builtin_ctz(s->object_size) - MC_MIN_SHIFT;
+	unsigned int c = mcache_cache_class(s);
 	struct rseq *rs = nmm_rseq_area();
 	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-	if (c >= MC_NR || mc_cache[c] != s || (unsigned int)cpu >= (unsigned int)mc_nr_cpus)
+	if (c >= MC_NR || (unsigned int)cpu >= (unsigned int)mc_nr_cpus)
 		return false;
 	struct nmm_mag *m = &mc_cpus[cpu].mag[c];
 	void *objs[NMM_MAG_SLOTS];

@@ -18,8 +18,9 @@
  *     pop stays NUMA-local; a remote object goes home through SLUB.
  * A freed object carries mc_key in its second word while it sits in a magazine; a free that finds
  * the key searches every CPU's magazines and reports a double free instead of caching it twice
- * (glibc's tcache searches the thread's own cache the same way). Magazines hold at most MC_BYTES per class and CPU; malloc_trim
- * and the RSS trim threshold drain them (mcache_drain), so their objects never pin pages.
+ * (glibc's tcache searches the thread's own cache the same way). Magazines hold at most MC_BYTES
+ * per class and CPU; malloc_trim and the RSS trim threshold drain them (mcache_drain), so their
+ * objects never pin pages.
  * Off (mc_on false): no rseq, no membarrier, NUMAMM_MALLOC_DEBUG (every free is checked in
  * full), or a policy other than local. Bypassed while kmalloc or kfree is traced (perf sees
  * every malloc as a kmalloc) or failslab is armed (which raises those semaphores).
@@ -103,6 +104,13 @@ static __always_inline bool mcache_pop(size_t n, void **out)
 #endif
 }
 
+/* The class whose magazines take objects of @s, or MC_NR or more when @s is not one of mc_cache. */
+static __always_inline unsigned int mcache_cache_class(const struct kmem_cache *s)
+{
+	unsigned int c = (unsigned int)__builtin_ctz(s->object_size | (1U << 31)) - MC_MIN_SHIFT;
+	return c < MC_NR && mc_cache[c] == s ? c : MC_NR;
+}
+
 /* What mcache_push did with an object: declined it (the caller frees it through kfree), cached
  * it, found mc_key in its second word (the caller asks mcache_double_free: a double free, or a
  * program's data that happens to hold the key), or failed to push it — most often because the
@@ -115,9 +123,8 @@ static __always_inline enum mc_push mcache_push(void *p, struct kmem_cache *s, s
 #if NMM_HAVE_RSEQ_MAG
 	if (!mc_on || NMM_TRACE_ENABLED(kfree))
 		return MC_DECLINED;
-	unsigned int size = s->object_size;
-	unsigned int c = (unsigned int)__builtin_ctz(size | (1U << 31)) - MC_MIN_SHIFT;
-	if (c >= MC_NR || mc_cache[c] != s || ((uintptr_t)p & (size - 1)))
+	unsigned int c = mcache_cache_class(s);
+	if (c >= MC_NR || ((uintptr_t)p & (s->object_size - 1)))
 		return MC_DECLINED;
 	struct rseq *rs = nmm_rseq_area();
 	int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);

@@ -490,13 +490,6 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *obj)
 	__slab_free(s, slab, obj, obj, 1);
 }
 
-/* The slot index of @p, an object start of @slab (the front end checked it). */
-static unsigned int slub_obj_index(const struct kmem_cache *s, const struct slab *slab, const void *p)
-{
-	unsigned long off = (uintptr_t)p - (uintptr_t)slab_address(slab) - s->red_left_pad;
-	return (unsigned int)((off * slub_priv(s)->reciprocal_size) >> SLUB_RECIP_SHIFT);
-}
-
 #define SLUB_BULK_RUN_MAX 512   /* objects a run may hold: its bitmap of slots seen */
 
 /* ops->free_bulk: runs of consecutive objects of one slab (what a per-CPU cache's flush holds:
@@ -511,10 +504,8 @@ static void slub_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		size_t j = i + 1, w = i + 1;            /* read and write ends of the run */
 		if (!in_own_active_slab(s, slab) && s->objects <= SLUB_BULK_RUN_MAX) {
 			uint64_t seen[SLUB_BULK_RUN_MAX / 64] = { 0 };
-			unsigned int idx = slub_obj_index(s, slab, p[i]);
-			seen[idx / 64] |= 1ULL << (idx % 64);
-			for (; j < n && virt_to_slab(p[j]) == slab; j++) {
-				idx = slub_obj_index(s, slab, p[j]);
+			for (j = w = i; j < n && virt_to_slab(p[j]) == slab; j++) {
+				unsigned int idx = slub_offset_index(s, slub_obj_offset(s, slab, p[j]));
 				if (seen[idx / 64] & (1ULL << (idx % 64))) {
 					slub_report_double_free(s, p[j], "twice in one bulk free");
 					continue;

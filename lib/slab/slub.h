@@ -152,14 +152,25 @@ static inline unsigned long slub_slab_bytes(const struct kmem_cache *s, const st
 	return PAGE_SIZE << slub_slab_order(s, slab);
 }
 
-/* Is @p the object pointer of a slot of @slab? (reciprocal multiply, no division) */
+/* @p's offset from the object pointer of @slab's first slot. */
+static inline unsigned long slub_obj_offset(const struct kmem_cache *s, const struct slab *slab, const void *p)
+{
+	return (uintptr_t)p - (uintptr_t)slab_address(slab) - s->red_left_pad;
+}
+
+/* The slot holding offset @off (reciprocal multiply, no division). */
+static inline unsigned int slub_offset_index(const struct kmem_cache *s, unsigned long off)
+{
+	return (unsigned int)((off * slub_priv(s)->reciprocal_size) >> SLUB_RECIP_SHIFT);
+}
+
+/* Is @p the object pointer of a slot of @slab? */
 static inline bool slub_obj_in_slab(const struct kmem_cache *s, const struct slab *slab, const void *p)
 {
-	unsigned long off = (uintptr_t)p - (uintptr_t)slab_address(slab) - s->red_left_pad;
+	unsigned long off = slub_obj_offset(s, slab, p);
 	if (off >= (unsigned long)slub_read_counters(slab).objects * s->size)
 		return false;
-	unsigned long idx = (off * slub_priv(s)->reciprocal_size) >> SLUB_RECIP_SHIFT;
-	return idx * s->size == off;
+	return (unsigned long)slub_offset_index(s, off) * s->size == off;
 }
 
 /* Statistics: per-thread entries are the owner's (relaxed stores); per-CPU ones take atomic adds
